@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace CultureNet.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("culturenet — engagement estimation engine (CultureNet reproduction)");
+        // One file per command under Commands/; each returns its System.CommandLine Command.
+        return CliRunner.Run(root, args);
+    }
+}
