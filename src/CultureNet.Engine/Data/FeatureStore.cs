@@ -27,6 +27,8 @@ public sealed unsafe class FeatureStore : IDisposable
     public int Dim { get; }
     public long RowCount { get; }
     public FeatureDType DType { get; }
+    /// <summary>True for stores written by <see cref="SyntheticCohort"/>: anything printed from them must say the data are synthetic.</summary>
+    public bool IsSynthetic { get; }
 
     private FeatureStore(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, byte* basePtr,
         StoreLayout.Header header, StoreLayout.Sections sections)
@@ -39,6 +41,7 @@ public sealed unsafe class FeatureStore : IDisposable
         Dim = header.Dim;
         RowCount = header.RowCount;
         DType = header.DType;
+        IsSynthetic = header.Flags.HasFlag(StoreLayout.StoreFlags.Synthetic);
         _children = new ChildInfo[header.ChildCount];
         _childHashes = new ulong[header.ChildCount];
         _childIndex = new Dictionary<(int, int), int>(header.ChildCount);

@@ -33,6 +33,8 @@ public sealed class FeatureStoreWriter : IDisposable
     public int Dim { get; }
     public FeatureDType DType { get; }
     public long RowCount => _labels.Count;
+    /// <summary>Marks the store as synthetic data (set by <see cref="SyntheticCohort"/>; copied by <see cref="CreateFrom"/>).</summary>
+    public bool IsSynthetic { get; set; }
     /// <summary>Where <see cref="Finish"/> puts the store: <c>DIR/features.cnstore</c>.</summary>
     public string FinalPath => _finalPath;
 
@@ -61,7 +63,7 @@ public sealed class FeatureStoreWriter : IDisposable
     /// </summary>
     public static FeatureStoreWriter CreateFrom(FeatureStore source, string dir, IProgress<long>? rowsCopied = null)
     {
-        var w = new FeatureStoreWriter(dir, source.Dim, source.DType);
+        var w = new FeatureStoreWriter(dir, source.Dim, source.DType) { IsSynthetic = source.IsSynthetic };
         try
         {
             var cultures = source.Cultures; var children = source.Children; var frames = source.Frames; var labels = source.Labels;
@@ -193,7 +195,8 @@ public sealed class FeatureStoreWriter : IDisposable
         // Data first, durable; only then the header that makes the file valid; durable again; then rename.
         _stream.Flush(flushToDisk: true);
         var header = new byte[StoreLayout.HeaderBytes];
-        StoreLayout.Write(header, new StoreLayout.Header(Dim, DType, RowCount, table.Count, metaHasher.GetCurrentHashAsUInt64()));
+        StoreLayout.Write(header, new StoreLayout.Header(Dim, DType, RowCount, table.Count, metaHasher.GetCurrentHashAsUInt64(),
+            IsSynthetic ? StoreLayout.StoreFlags.Synthetic : StoreLayout.StoreFlags.None));
         _stream.Position = 0;
         _stream.Write(header);
         _stream.Flush(flushToDisk: true);

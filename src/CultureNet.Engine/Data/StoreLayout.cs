@@ -6,7 +6,8 @@ namespace CultureNet.Engine.Data;
 /// <summary>
 /// The on-disk layout of a feature store file (<c>DIR/features.cnstore</c>), little-endian:
 /// <code>
-///   [0, 4096)           header (fields below; the rest zero)
+///   [0, 4096)           header: magic "CNSTORE\0" u64, version u32, header size u32, D i32, dtype i32 (1 f32, 2 f16),
+///                       rows i64, children i32, flags u32 (1 = synthetic), xxh3 of the metadata u64, xxh3 of bytes 0…47 u64; rest zero
 ///   [4096, ...)         features: N × D values, row-major, float32 or float16 — ONE contiguous block
 ///   align64             cultures: N × uint8
 ///   align64             children: N × int32
@@ -29,7 +30,7 @@ internal static class StoreLayout
 
     // Header field offsets.
     private const int OffMagic = 0, OffVersion = 8, OffHeaderBytes = 12, OffDim = 16, OffDType = 20, OffRows = 24,
-        OffChildren = 32, OffMetaHash = 40, OffHeaderHash = 48, HashedHeaderBytes = 48;
+        OffChildren = 32, OffFlags = 36, OffMetaHash = 40, OffHeaderHash = 48, HashedHeaderBytes = 48;
 
     public static long Align(long x) => (x + Alignment - 1) / Alignment * Alignment;
 
@@ -51,7 +52,15 @@ internal static class StoreLayout
         }
     }
 
-    public readonly record struct Header(int Dim, FeatureDType DType, long RowCount, int ChildCount, ulong MetadataHash);
+    public readonly record struct Header(int Dim, FeatureDType DType, long RowCount, int ChildCount, ulong MetadataHash, StoreFlags Flags = StoreFlags.None);
+
+    [Flags]
+    public enum StoreFlags : uint
+    {
+        None = 0,
+        /// <summary>Written by the synthetic-cohort generator: every report on it must say so.</summary>
+        Synthetic = 1,
+    }
 
     public static void Write(Span<byte> header, in Header h)
     {
@@ -63,6 +72,7 @@ internal static class StoreLayout
         BinaryPrimitives.WriteInt32LittleEndian(header[OffDType..], (int)h.DType);
         BinaryPrimitives.WriteInt64LittleEndian(header[OffRows..], h.RowCount);
         BinaryPrimitives.WriteInt32LittleEndian(header[OffChildren..], h.ChildCount);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[OffFlags..], (uint)h.Flags);
         BinaryPrimitives.WriteUInt64LittleEndian(header[OffMetaHash..], h.MetadataHash);
         BinaryPrimitives.WriteUInt64LittleEndian(header[OffHeaderHash..], XxHash3.HashToUInt64(header[..HashedHeaderBytes]));
     }
@@ -112,7 +122,8 @@ internal static class StoreLayout
             throw new CultureNetException($"{path}: truncated — header claims {rows} rows × {dim} {dtype.Name()} features ({s.FileLength} bytes) but the file holds only {fileLength} bytes");
         if (fileLength > s.FileLength)
             throw new CultureNetException($"{path}: {fileLength - s.FileLength} unexpected trailing bytes after the {s.FileLength} bytes the header describes");
-        var h = new Header(dim, dtype, rows, childCount, BinaryPrimitives.ReadUInt64LittleEndian(header[OffMetaHash..]));
+        var h = new Header(dim, dtype, rows, childCount, BinaryPrimitives.ReadUInt64LittleEndian(header[OffMetaHash..]),
+            (StoreFlags)BinaryPrimitives.ReadUInt32LittleEndian(header[OffFlags..]));
         return (h, s);
     }
 }
