@@ -131,6 +131,18 @@ public sealed class FeatureStoreWriter : IDisposable
             Append(cultures[i], children[i], frames[i], labels[i], features.Slice(i * Dim, Dim));
     }
 
+    /// <summary>
+    /// Test support: adds rows whose features are all zero without writing them — the file gets a hole — so tests
+    /// can build a paper-scale (1.5 GB) store in a sparse file in about a second, to show that opening it reads nothing.
+    /// </summary>
+    internal void AppendSparseZeroRows(byte culture, int child, int firstFrame, int count)
+    {
+        for (int i = 0; i < count; i++) AddMetadata(culture, child, firstFrame + i, 0f);
+        _stream!.Flush();
+        _stream.Position += (long)count * Dim * DType.ElementSize();
+        _stream.SetLength(_stream.Position);
+    }
+
     private static int IndexOfInfinity(ReadOnlySpan<Half> row)
     {
         for (int i = 0; i < row.Length; i++) if (Half.IsInfinity(row[i])) return i;

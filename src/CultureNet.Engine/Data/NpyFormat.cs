@@ -9,10 +9,12 @@ public enum NpyElement { Float16, Float32, Float64, Int32, Int64 }
 
 /// <summary>
 /// The .npy header (format versions 1.0, 2.0, 3.0), parsed and written exactly as NumPy does.
-/// Why our own and not NumSharp's np.load/np.save: NumSharp loads a whole array into memory (a paper-scale
-/// reference matrix is 1.5 GB per culture in float64, and the import must stream), has no float16 type,
-/// and cannot read an array out of an .npz entry stream incrementally. The format is 10 lines of spec
-/// (numpy/lib/format.py); tests check our files against NumPy itself and NumSharp.
+/// Why our own rather than NumSharp's np.load/np.save (NumSharp is used in the tests as an independent check):
+/// the importers must stream one chunk at a time from both a .npy file and an .npz member — a paper-scale
+/// reference matrix is 1.5 GB per culture in float64 — while NumSharp reads an .npz member (a non-seekable
+/// zip stream) whole into memory and maps .npy files through a different path (mmap_mode); and every error
+/// must say which file and row in our words (a truncated file is reported before anything is read). The format
+/// is a few lines of spec (numpy/lib/format.py); tests check our bytes against NumPy's and NumSharp's np.save.
 /// </summary>
 public static partial class NpyFormat
 {

@@ -43,10 +43,10 @@ public static class SyntheticCohort
         "SYNTHETIC data (seeded generator with planted structure, DESIGN.md §5) — a test bed, not the study's data and not evidence for the paper's claims.";
 
     // Per-feature amplitudes of the planted terms (feature noise ε has SD 1).
-    private const float SharedDirection = 0.30f, QuadraticDirection = 0.15f, CultureDirection = 0.25f, ChildDirection = 0.30f;
+    private const float SharedDirection = 0.22f, QuadraticDirection = 0.10f, CultureDirection = 0.12f, ChildDirection = 0.35f;
     private const float CultureShift = 0.5f, CultureLogScale = 0.15f, ChildOffset = 0.6f, ChildLogGain = 0.25f;
     private const int NuisanceFactors = 6;
-    private const float NuisanceDirection = 0.25f, NuisanceConfound = 0.6f, NuisanceTau = 60f, NoiseSd = 1.0f;
+    private const float NuisanceDirection = 0.25f, NuisanceConfound = 0.7f, SharedNuisanceWeight = 0.3f, NuisanceTau = 60f, NoiseSd = 1.0f;
 
     public static long RowCount(SyntheticCohortOptions options) => 2L * options.ChildrenPerCulture * options.FramesPerChild;
 
@@ -168,10 +168,12 @@ public static class SyntheticCohort
             m._nuisance = new float[NuisanceFactors][];
             for (int j = 0; j < NuisanceFactors; j++)
             {
-                float[] bend = RandomVector(ref rng, d, NuisanceDirection * 0.5f);
-                float leak = (float)(rng.Gaussian() * NuisanceConfound); // in engagement units: this factor mimics an engagement change of SD |leak|
+                float[] own = RandomVector(ref rng, d, NuisanceDirection);
+                // In engagement units: along the direction every child shares (u + w_c) this factor mimics an
+                // engagement change of SD |leak|; a subject-independent model cannot tell it apart.
+                float leak = (float)(rng.Gaussian() * NuisanceConfound);
                 var q = new float[d];
-                for (int i = 0; i < d; i++) q[i] = total[i] * (nuisancePool[j][i] + bend[i] + leak * u[i]);
+                for (int i = 0; i < d; i++) q[i] = total[i] * (SharedNuisanceWeight * nuisancePool[j][i] + own[i] + leak * (u[i] + w[i]));
                 m._nuisanceMaps[j] = q;
                 m._nuisance[j] = OrnsteinUhlenbeck(ref rng, frames, NuisanceTau).Select(x => (float)x).ToArray();
             }
