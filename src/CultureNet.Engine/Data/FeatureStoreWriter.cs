@@ -27,6 +27,9 @@ public sealed class FeatureStoreWriter : IDisposable
     private readonly HashSet<(byte, int, int)> _keys = new();
     private (byte Culture, int Child, int Frame) _lastKey = (0, -1, -1);
     private bool _arrivedSorted = true;
+    // Per-child feature checksums, computed as the bytes stream past (no re-read at Finish) while rows arrive grouped.
+    private readonly List<ulong> _childHashes = new();
+    private readonly XxHash3 _childHasher = new();
     private readonly Half[] _halfRow;
     private bool _finished;
 
@@ -77,8 +80,8 @@ public sealed class FeatureStoreWriter : IDisposable
                 {
                     int r = (int)(start + i);
                     w.AddMetadata(cultures[r], children[r], frames[r], labels[r]);
+                    w.WriteFeatureBytes(raw.Slice(i * rowBytes, rowBytes));
                 }
-                w._stream!.Write(raw);
                 rowsCopied?.Report(n);
             }
             return w;
@@ -116,8 +119,7 @@ public sealed class FeatureStoreWriter : IDisposable
                 throw new CultureNetException($"row (culture {culture}, child {child}, frame {frame}): feature {overflow} = {features[overflow]} overflows float16 (|x| > 65504)");
         }
         AddMetadata(culture, child, frame, label);
-        if (DType == FeatureDType.Float32) _stream!.Write(MemoryMarshal.AsBytes(features));
-        else _stream!.Write(MemoryMarshal.AsBytes(_halfRow.AsSpan()));
+        WriteFeatureBytes(DType == FeatureDType.Float32 ? MemoryMarshal.AsBytes(features) : MemoryMarshal.AsBytes(_halfRow.AsSpan()));
     }
 
     /// <summary>Adds rows in a batch: features holds cultures.Length × D values, row-major.</summary>
@@ -137,10 +139,21 @@ public sealed class FeatureStoreWriter : IDisposable
     /// </summary>
     internal void AppendSparseZeroRows(byte culture, int child, int firstFrame, int count)
     {
-        for (int i = 0; i < count; i++) AddMetadata(culture, child, firstFrame + i, 0f);
+        var zeros = new byte[Dim * DType.ElementSize()];
+        for (int i = 0; i < count; i++)
+        {
+            AddMetadata(culture, child, firstFrame + i, 0f);
+            _childHasher.Append(zeros);
+        }
         _stream!.Flush();
-        _stream.Position += (long)count * Dim * DType.ElementSize();
+        _stream.Position += (long)count * zeros.Length;
         _stream.SetLength(_stream.Position);
+    }
+
+    private void WriteFeatureBytes(ReadOnlySpan<byte> row)
+    {
+        if (_arrivedSorted) _childHasher.Append(row);
+        _stream!.Write(row);
     }
 
     private static int IndexOfInfinity(ReadOnlySpan<Half> row)
@@ -161,6 +174,8 @@ public sealed class FeatureStoreWriter : IDisposable
         if (!_keys.Add((culture, child, frame)))
             throw new CultureNetException($"duplicate row (culture {culture}, child {child}, frame {frame})");
         if ((culture, child, frame).CompareTo(_lastKey) < 0) _arrivedSorted = false;
+        else if (_arrivedSorted && _labels.Count > 0 && (culture != _lastKey.Culture || child != _lastKey.Child))
+            CloseChildHash();
         _lastKey = (culture, child, frame);
         _cultures.Add(culture);
         _children.Add(child);
@@ -176,6 +191,7 @@ public sealed class FeatureStoreWriter : IDisposable
         if (RowCount > int.MaxValue) throw new CultureNetException($"{_dir}: {RowCount} rows exceed the format's limit of {int.MaxValue}");
         _stream!.Flush();
         if (!_arrivedSorted) RegroupRows();
+        _stream!.Position = StoreLayout.HeaderBytes + RowCount * Dim * DType.ElementSize();
 
         var cultures = CollectionsMarshal.AsSpan(_cultures);
         var children = CollectionsMarshal.AsSpan(_children);
@@ -183,7 +199,10 @@ public sealed class FeatureStoreWriter : IDisposable
         var labels = CollectionsMarshal.AsSpan(_labels);
         var table = BuildChildTable(cultures, children);
         var sections = StoreLayout.Compute(RowCount, Dim, DType, table.Count);
-        var hashes = HashChildFeatures(table);
+        CloseChildHash();
+        var hashes = _childHashes;
+        if (hashes.Count != table.Count)
+            throw new InvalidOperationException($"internal error: {hashes.Count} child checksums for {table.Count} children");
 
         var metaHasher = new XxHash3();
         PadTo(sections.Cultures, null);
@@ -233,29 +252,10 @@ public sealed class FeatureStoreWriter : IDisposable
         return table;
     }
 
-    private ulong[] HashChildFeatures(List<ChildInfo> table)
+    private void CloseChildHash()
     {
-        long rowBytes = (long)Dim * DType.ElementSize();
-        var buffer = new byte[8 << 20];
-        var hashes = new ulong[table.Count];
-        var handle = _stream!.SafeFileHandle;
-        for (int i = 0; i < table.Count; i++)
-        {
-            var hasher = new XxHash3();
-            long offset = StoreLayout.HeaderBytes + table[i].StartRow * rowBytes;
-            long remaining = table[i].RowCount * rowBytes;
-            while (remaining > 0)
-            {
-                int n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, remaining)), offset);
-                if (n <= 0) throw new IOException($"{_tempPath}: unexpected end of the temporary store file");
-                hasher.Append(buffer.AsSpan(0, n));
-                offset += n;
-                remaining -= n;
-            }
-            hashes[i] = hasher.GetCurrentHashAsUInt64();
-        }
-        _stream.Position = StoreLayout.HeaderBytes + RowCount * rowBytes;
-        return hashes;
+        _childHashes.Add(_childHasher.GetCurrentHashAsUInt64());
+        _childHasher.Reset();
     }
 
     /// <summary>Rows arrived out of order: copy the feature rows into a second temp file in (culture, child, frame) order.</summary>
@@ -274,9 +274,14 @@ public sealed class FeatureStoreWriter : IDisposable
             int rowBytes = Dim * DType.ElementSize();
             var row = new byte[rowBytes];
             var handle = _stream!.SafeFileHandle;
-            foreach (int src in order)
+            _childHashes.Clear();
+            _childHasher.Reset();
+            for (int i = 0; i < n; i++)
             {
+                int src = order[i];
+                if (i > 0 && (cultures[src] != cultures[order[i - 1]] || children[src] != children[order[i - 1]])) CloseChildHash();
                 RandomAccess.Read(handle, row, StoreLayout.HeaderBytes + (long)src * rowBytes);
+                _childHasher.Append(row);
                 sorted.Write(row);
             }
         }
