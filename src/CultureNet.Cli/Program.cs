@@ -12,6 +12,7 @@ public static class Program
         root.Subcommands.Add(FitCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return CliRunner.Run(root, args);
     }
 }

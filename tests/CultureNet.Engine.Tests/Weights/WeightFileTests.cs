@@ -53,7 +53,7 @@ with h5py.File('{{path}}', 'w') as f:
         h = h @ k.astype(np.float64) + b
         if i < 4: h = np.maximum(h, 0)
 np.save('{{dir.File("x.npy")}}', x)
-np.save('{{dir.File("expected.npy")}}', h[:, 0])
+np.save('{{dir.File("expected.npy")}}', h[:, 0].astype(np.float32))
 """);
         using var model = GenNet.FromWeightFile(path);
         var x = NpyMatrix.Load(dir.File("x.npy"));
