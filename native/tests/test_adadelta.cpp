@@ -169,3 +169,38 @@ TEST(Adadelta, LargeLayerUsesTheSameArithmeticEverywhere)
     auto now = read_back(net.get());
     expect_close(now[0].kernel, s.p, "param", 1);
 }
+
+TEST(Adadelta, LayerFrozenAfterTrainingKeepsWeightsAndAccumulators)
+{
+    // As in Keras, a frozen layer leaves the optimizer's trainable weights: its accumulators stop changing (they
+    // would decay by rho if the update ran on it with a zero gradient).
+    std::mt19937 rng(8);
+    const std::vector<int32_t> widths{6, 5, 4, 1}, acts{CN_ACT_RELU, CN_ACT_RELU, CN_ACT_LINEAR};
+    auto net = make_net(widths, acts);
+    load(net.get(), random_layers(rng, widths, acts));
+    auto opt = make_opt(net.get());
+    auto x = uniform(rng, 7 * 6, -1, 1), y = uniform(rng, 7, -1, 1);
+    for (int i = 0; i < 2; ++i)
+        ASSERT_EQ(cn_train_batch(net.get(), opt.get(), x.data(), y.data(), 7, nullptr, nullptr), CN_OK);
+    ASSERT_EQ(cn_mlp_set_trainable(net.get(), 1, 0), CN_OK);  // a middle layer: backward still runs through it
+    auto weights = read_back(net.get());
+    std::vector<float> eg(20), edx(20), egb(4), edxb(4);
+    ASSERT_EQ(cn_adadelta_get_state(opt.get(), 1, 0, eg.data(), edx.data()), CN_OK);
+    ASSERT_EQ(cn_adadelta_get_state(opt.get(), 1, 1, egb.data(), edxb.data()), CN_OK);
+    EXPECT_NE(eg, std::vector<float>(20, 0.0f));
+    for (int i = 0; i < 2; ++i)
+        ASSERT_EQ(cn_train_batch(net.get(), opt.get(), x.data(), y.data(), 7, nullptr, nullptr), CN_OK);
+    ASSERT_EQ(cn_mlp_compute_gradients(net.get(), x.data(), y.data(), 7, nullptr, nullptr), CN_OK);
+    ASSERT_EQ(cn_adadelta_apply(opt.get(), net.get()), CN_OK);
+    std::vector<float> eg2(20), edx2(20), egb2(4), edxb2(4);
+    ASSERT_EQ(cn_adadelta_get_state(opt.get(), 1, 0, eg2.data(), edx2.data()), CN_OK);
+    ASSERT_EQ(cn_adadelta_get_state(opt.get(), 1, 1, egb2.data(), edxb2.data()), CN_OK);
+    EXPECT_TRUE(same_bits(eg, eg2));
+    EXPECT_TRUE(same_bits(edx, edx2));
+    EXPECT_TRUE(same_bits(egb, egb2));
+    EXPECT_TRUE(same_bits(edxb, edxb2));
+    auto now = read_back(net.get());
+    EXPECT_TRUE(same_bits(weights[1].kernel, now[1].kernel));
+    EXPECT_TRUE(same_bits(weights[1].bias, now[1].bias));
+    EXPECT_FALSE(same_bits(weights[0].kernel, now[0].kernel));  // layer 0 below it still trains
+}
