@@ -146,7 +146,10 @@ cn_status cn__ensure_workspace(cn_mlp* net, int64_t rows, const char* fn)
 {
     if (rows <= net->ws_rows) return CN_OK;
     /* Allocate everything first so a failure leaves the old buffers intact. */
-    float* fresh_act[net->n_layers > 0 ? net->n_layers : 1];
+    float** fresh_act = calloc((size_t)net->n_layers, sizeof *fresh_act);
+    if (fresh_act == NULL)
+        return cn__fail(CN_ERR_OUT_OF_MEMORY, "%s: out of memory allocating the work buffer table (%zu bytes)", fn,
+                        (size_t)net->n_layers * sizeof *fresh_act);
     float* d0 = cn__alloc_floats(rows * net->max_width, fn, "a gradient work buffer");
     float* d1 = d0 ? cn__alloc_floats(rows * net->max_width, fn, "a gradient work buffer") : NULL;
     int ok = d1 != NULL;
@@ -159,6 +162,7 @@ cn_status cn__ensure_workspace(cn_mlp* net, int64_t rows, const char* fn)
         cn__free(d0);
         cn__free(d1);
         for (int32_t i = 0; i < made; ++i) cn__free(fresh_act[i]);
+        free(fresh_act);
         return CN_ERR_OUT_OF_MEMORY;
     }
     cn__free(net->delta[0]);
@@ -169,6 +173,7 @@ cn_status cn__ensure_workspace(cn_mlp* net, int64_t rows, const char* fn)
         cn__free(net->act[i]);
         net->act[i] = fresh_act[i];
     }
+    free(fresh_act);
     net->ws_rows = rows;
     return CN_OK;
 }
