@@ -1,5 +1,6 @@
 /* adadelta.c — the Adadelta update kernel: one pass over p, g, Eg, Edx (each read once, p/Eg/Edx written once),
- * 8 lanes of AVX2 (16 of AVX-512 where the CPU has it) at a time, split across threads in contiguous, cache-line aligned ranges.
+ * 8 lanes of AVX2 (16 of AVX-512 where the CPU has it) at a time, split across threads (when asked) in
+ * contiguous, cache-line aligned ranges.
  *
  * Every element goes through the same vector instructions (the tail is padded into a scratch vector rather than
  * run by a scalar loop, and the library is compiled with -ffp-contract=off), so the result of an element depends
@@ -8,6 +9,7 @@
 
 #include <immintrin.h>
 #include <omp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,16 +87,22 @@ __attribute__((target("avx512f"))) static void cn_ada_range_avx512(float* p0, co
 
 typedef void (*cn_ada_fn)(float*, const float*, float*, float*, int64_t, float, float, float, float);
 
+static cn_ada_fn cn_ada_choose(void)
+{
+    __builtin_cpu_init();
+    /* CULTURENET_NO_AVX512=1 forces the AVX2 body (the test suite runs once that way too). */
+    const char* force = getenv("CULTURENET_NO_AVX512");
+    return (__builtin_cpu_supports("avx512f") && !(force && force[0] == '1')) ? cn_ada_range_avx512 : cn_ada_range_avx2;
+}
+
+static cn_ada_fn cn_ada_chosen;
+static pthread_once_t cn_ada_once = PTHREAD_ONCE_INIT;
+static void cn_ada_init(void) { cn_ada_chosen = cn_ada_choose(); }
+
 static cn_ada_fn cn_ada_pick(void)
 {
-    static cn_ada_fn chosen = NULL;
-    if (chosen == NULL) {
-        __builtin_cpu_init();
-        const char* force = getenv("CULTURENET_NO_AVX512");
-        chosen = (__builtin_cpu_supports("avx512f") && !(force && force[0] == '1')) ? cn_ada_range_avx512
-                                                                                      : cn_ada_range_avx2;
-    }
-    return chosen;
+    pthread_once(&cn_ada_once, cn_ada_init);
+    return cn_ada_chosen;
 }
 
 /* Below this many parameters one thread is faster than waking the others. */
