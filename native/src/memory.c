@@ -7,8 +7,8 @@
 float* cn__alloc_floats(int64_t count, const char* fn, const char* what)
 {
     if (count < 0 || (uint64_t)count > (SIZE_MAX - CN_ALIGN) / sizeof(float)) {
-        cn__fail(CN_ERR_OUT_OF_MEMORY, "%s: cannot allocate %s: %lld floats overflow the address space", fn, what,
-                 (long long)count);
+        cn__fail(CN_ERR_OUT_OF_MEMORY, "%s: cannot allocate %s: %lld floats (%lld x 4 bytes) exceed the address space", fn,
+                 what, (long long)count, (long long)count);
         return NULL;
     }
     size_t bytes = (size_t)count * sizeof(float);

@@ -248,7 +248,10 @@ TEST(Training, IdenticalRunsGiveBitIdenticalWeights)
             EXPECT_TRUE(same_bits(results[0][l].bias, results[1][l].bias)) << threads << " threads, layer " << l;
         }
     }
+    cn_set_num_threads(0);  // all cores
+    EXPECT_GE(cn_get_num_threads(), 1);
     cn_set_num_threads(saved);
+    EXPECT_EQ(cn_get_num_threads(), saved);
 }
 
 TEST(Training, OptimizerForAnotherNetIsRejected)
