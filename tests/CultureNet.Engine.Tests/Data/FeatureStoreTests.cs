@@ -1,5 +1,7 @@
 using CultureNet.Engine.Data;
 
+using CultureNet.Engine.Tests.Support;
+
 namespace CultureNet.Engine.Tests.Data;
 
 public class FeatureStoreTests
@@ -62,11 +64,11 @@ public class FeatureStoreTests
     {
         using var tmp = new TempDir();
         var rows = TestRows.Make(frames: 30, dim: 37); // odd width: exercises the vector tails
-        rows.WriteStore(tmp["f32"]);
-        rows.WriteStore(tmp["f16"], FeatureDType.Float16);
+        rows.WriteStore(tmp.File("f32"));
+        rows.WriteStore(tmp.File("f16"), FeatureDType.Float16);
         var pick = new long[] { 5, 0, 179, 42, 42, 100 };
-        using var f32 = FeatureStore.Open(tmp["f32"]);
-        using var f16 = FeatureStore.Open(tmp["f16"]);
+        using var f32 = FeatureStore.Open(tmp.File("f32"));
+        using var f16 = FeatureStore.Open(tmp.File("f16"));
         Assert.Equal(FeatureDType.Float16, f16.DType);
         var a = new float[pick.Length * rows.Dim];
         var b = new float[pick.Length * rows.Dim];
@@ -103,7 +105,7 @@ public class FeatureStoreTests
     {
         using var tmp = new TempDir();
         TestRows.Make(frames: 5, dim: 4).WriteStore(tmp.Path);
-        string file = tmp["features.cnstore"];
+        string file = tmp.File("features.cnstore");
         var bytes = File.ReadAllBytes(file);
         Array.Clear(bytes, 0, 4096); // what a writer's temporary file holds until Finish
         File.WriteAllBytes(file, bytes);
@@ -146,10 +148,10 @@ public class FeatureStoreTests
     {
         using var tmp = new TempDir();
         var rows = TestRows.Make(frames: 50, dim: 64);
-        rows.WriteStore(tmp["a"]);
-        rows.WriteStore(tmp["b"], FeatureDType.Float16);
-        long a = new FileInfo(Path.Combine(tmp["a"], "features.cnstore")).Length;
-        long b = new FileInfo(Path.Combine(tmp["b"], "features.cnstore")).Length;
+        rows.WriteStore(tmp.File("a"));
+        rows.WriteStore(tmp.File("b"), FeatureDType.Float16);
+        long a = new FileInfo(Path.Combine(tmp.File("a"), "features.cnstore")).Length;
+        long b = new FileInfo(Path.Combine(tmp.File("b"), "features.cnstore")).Length;
         Assert.InRange(a - b, rows.Count * 64 * 2 - 128, rows.Count * 64 * 2 + 128);
     }
 }

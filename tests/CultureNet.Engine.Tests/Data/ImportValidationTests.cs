@@ -1,5 +1,7 @@
 using CultureNet.Engine.Data;
 
+using CultureNet.Engine.Tests.Support;
+
 namespace CultureNet.Engine.Tests.Data;
 
 /// <summary>Bad input files: each fails with one clear error naming the file, the row and what was expected, and writes no store.</summary>
@@ -8,12 +10,12 @@ public class ImportValidationTests
     private static CultureNetException ImportFails(TempDir tmp, Action import)
     {
         var e = Assert.Throws<CultureNetException>(import);
-        Assert.False(File.Exists(Path.Combine(tmp["store"], "features.cnstore")), "a failed import must not leave a store");
-        if (Directory.Exists(tmp["store"])) Assert.Empty(Directory.GetFiles(tmp["store"]));
+        Assert.False(File.Exists(Path.Combine(tmp.File("store"), "features.cnstore")), "a failed import must not leave a store");
+        if (Directory.Exists(tmp.File("store"))) Assert.Empty(Directory.GetFiles(tmp.File("store")));
         return e;
     }
 
-    private static void ImportX(TempDir tmp) => StoreImporter.ImportFeaturesWithMetadata(tmp["X.npy"], tmp["meta.csv"], tmp["store"]);
+    private static void ImportX(TempDir tmp) => StoreImporter.ImportFeaturesWithMetadata(tmp.File("X.npy"), tmp.File("meta.csv"), tmp.File("store"));
 
     [Theory]
     [InlineData(float.NaN, "NaN")]
@@ -24,7 +26,7 @@ public class ImportValidationTests
         using var tmp = new TempDir();
         var rows = TestRows.Make(frames: 10, dim: 4);
         rows.Features[17 * 4 + 2] = bad;
-        rows.WriteFeaturesAndMetadata(tmp["X.npy"], tmp["meta.csv"]);
+        rows.WriteFeaturesAndMetadata(tmp.File("X.npy"), tmp.File("meta.csv"));
         var e = ImportFails(tmp, () => ImportX(tmp));
         Assert.Contains("X.npy row 17: feature 2 is " + shown, e.Message);
         Assert.Contains("finite", e.Message);
@@ -36,8 +38,8 @@ public class ImportValidationTests
         using var tmp = new TempDir();
         var rows = TestRows.Make(frames: 10, dim: 4);
         rows.Features[3 * 4] = float.NaN;
-        rows.WriteReferenceNpy(tmp["data_0.npy"], 0);
-        var e = ImportFails(tmp, () => StoreImporter.ImportReference([tmp["data_0.npy"]], tmp["store"]));
+        rows.WriteReferenceNpy(tmp.File("data_0.npy"), 0);
+        var e = ImportFails(tmp, () => StoreImporter.ImportReference([tmp.File("data_0.npy")], tmp.File("store")));
         Assert.Contains("data_0.npy row 3: feature 0 is NaN", e.Message);
     }
 
@@ -50,7 +52,7 @@ public class ImportValidationTests
         using var tmp = new TempDir();
         var rows = TestRows.Make(frames: 10, dim: 4);
         rows.Labels[12] = label;
-        rows.WriteFeaturesAndMetadata(tmp["X.npy"], tmp["meta.csv"]);
+        rows.WriteFeaturesAndMetadata(tmp.File("X.npy"), tmp.File("meta.csv"));
         var e = ImportFails(tmp, () => ImportX(tmp));
         Assert.Contains("meta.csv row 12: label", e.Message);
         Assert.Contains("outside [-1, 1]", e.Message);
@@ -62,8 +64,8 @@ public class ImportValidationTests
         using var tmp = new TempDir();
         var rows = TestRows.Make(frames: 10, dim: 4);
         rows.Labels[35] = 2f;
-        rows.WriteReferenceNpy(tmp["data_1.npy"], 1);
-        var e = ImportFails(tmp, () => StoreImporter.ImportReference([tmp["data_1.npy"]], tmp["store"]));
+        rows.WriteReferenceNpy(tmp.File("data_1.npy"), 1);
+        var e = ImportFails(tmp, () => StoreImporter.ImportReference([tmp.File("data_1.npy")], tmp.File("store")));
         Assert.Contains("data_1.npy row 5: label 2 is outside [-1, 1]", e.Message);
     }
 
@@ -73,7 +75,7 @@ public class ImportValidationTests
         using var tmp = new TempDir();
         var rows = TestRows.Make(frames: 10, dim: 4);
         rows.Frames[7] = rows.Frames[3];
-        rows.WriteFeaturesAndMetadata(tmp["X.npy"], tmp["meta.csv"]);
+        rows.WriteFeaturesAndMetadata(tmp.File("X.npy"), tmp.File("meta.csv"));
         var e = ImportFails(tmp, () => ImportX(tmp));
         Assert.Contains($"X.npy row 7: duplicate row (culture 0, child 1, frame {rows.Frames[3]})", e.Message);
     }
@@ -93,8 +95,8 @@ public class ImportValidationTests
     {
         using var tmp = new TempDir();
         var rows = TestRows.Make(frames: 10, dim: 4);
-        rows.WriteFeaturesAndMetadata(tmp["X.npy"], tmp["meta.csv"]);
-        File.WriteAllLines(tmp["meta.csv"], File.ReadAllLines(tmp["meta.csv"])[..^2]);
+        rows.WriteFeaturesAndMetadata(tmp.File("X.npy"), tmp.File("meta.csv"));
+        File.WriteAllLines(tmp.File("meta.csv"), File.ReadAllLines(tmp.File("meta.csv"))[..^2]);
         var e = ImportFails(tmp, () => ImportX(tmp));
         Assert.Contains($"X.npy has {rows.Count} rows but", e.Message);
         Assert.Contains($"meta.csv has {rows.Count - 2} data rows", e.Message);
@@ -106,17 +108,17 @@ public class ImportValidationTests
         using var tmp = new TempDir();
         var rows = TestRows.Make(frames: 10, dim: 4);
         rows.Cultures[4] = 2;
-        rows.WriteFeaturesAndMetadata(tmp["X.npy"], tmp["meta.csv"]);
+        rows.WriteFeaturesAndMetadata(tmp.File("X.npy"), tmp.File("meta.csv"));
         var e = ImportFails(tmp, () => ImportX(tmp));
         Assert.Contains("meta.csv row 4: unknown culture code 2; expected 0 (Japan) or 1 (Serbia)", e.Message);
 
         var m = rows.ReferenceMatrix(0, out int n);
         m[(rows.Dim + 4) * 9] = 0.5f; // culture column of row 9 is not even a whole number
-        using (var w = new NpyArrayWriter(tmp["data_0.npy"], NpyElement.Float32, n, rows.Dim + 4)) { w.WriteRows(m); w.Finish(); }
-        e = ImportFails(tmp, () => StoreImporter.ImportReference([tmp["data_0.npy"]], tmp["store"]));
+        using (var w = new NpyArrayWriter(tmp.File("data_0.npy"), NpyElement.Float32, n, rows.Dim + 4)) { w.WriteRows(m); w.Finish(); }
+        e = ImportFails(tmp, () => StoreImporter.ImportReference([tmp.File("data_0.npy")], tmp.File("store")));
         Assert.Contains("data_0.npy row 9: unknown culture code 0.5", e.Message);
 
-        using var writer = FeatureStoreWriter.Create(tmp["api"], 1);
+        using var writer = FeatureStoreWriter.Create(tmp.File("api"), 1);
         Assert.Contains("unknown culture code 7", Assert.Throws<CultureNetException>(() => writer.Append(7, 1, 1, 0, [1f])).Message);
     }
 
@@ -125,12 +127,12 @@ public class ImportValidationTests
     {
         using var tmp = new TempDir();
         var rows = TestRows.Make(frames: 10, dim: 4);
-        rows.WriteFeaturesAndMetadata(tmp["X.npy"], tmp["meta.csv"]);
-        using (var fs = new FileStream(tmp["X.npy"], FileMode.Open)) fs.SetLength(fs.Length - 7);
+        rows.WriteFeaturesAndMetadata(tmp.File("X.npy"), tmp.File("meta.csv"));
+        using (var fs = new FileStream(tmp.File("X.npy"), FileMode.Open)) fs.SetLength(fs.Length - 7);
         var e = ImportFails(tmp, () => ImportX(tmp));
         Assert.Contains("X.npy: truncated", e.Message);
 
-        using (var fs = new FileStream(tmp["X.npy"], FileMode.Open)) fs.SetLength(40);
+        using (var fs = new FileStream(tmp.File("X.npy"), FileMode.Open)) fs.SetLength(40);
         Assert.Contains("X.npy: truncated", ImportFails(tmp, () => ImportX(tmp)).Message);
     }
 
@@ -138,17 +140,17 @@ public class ImportValidationTests
     public void Not_an_npy_file_and_unsupported_npy_variants()
     {
         using var tmp = new TempDir();
-        File.WriteAllText(tmp["X.npy"], "hello");
-        File.WriteAllText(tmp["meta.csv"], "culture,child,frame,label\n0,1,1,0\n");
+        File.WriteAllText(tmp.File("X.npy"), "hello");
+        File.WriteAllText(tmp.File("meta.csv"), "culture,child,frame,label\n0,1,1,0\n");
         Assert.Contains("not a .npy file", ImportFails(tmp, () => ImportX(tmp)).Message);
 
         var header = NpyFormat.WriteHeader(NpyElement.Float32, [1, 2]);
         var text = System.Text.Encoding.Latin1.GetString(header).Replace("False", "True ");
-        File.WriteAllBytes(tmp["X.npy"], [.. System.Text.Encoding.Latin1.GetBytes(text), .. new byte[8]]);
+        File.WriteAllBytes(tmp.File("X.npy"), [.. System.Text.Encoding.Latin1.GetBytes(text), .. new byte[8]]);
         Assert.Contains("Fortran-ordered", ImportFails(tmp, () => ImportX(tmp)).Message);
 
         text = System.Text.Encoding.Latin1.GetString(header).Replace("<f4", ">f4");
-        File.WriteAllBytes(tmp["X.npy"], [.. System.Text.Encoding.Latin1.GetBytes(text), .. new byte[8]]);
+        File.WriteAllBytes(tmp.File("X.npy"), [.. System.Text.Encoding.Latin1.GetBytes(text), .. new byte[8]]);
         Assert.Contains("dtype '>f4' is not supported", ImportFails(tmp, () => ImportX(tmp)).Message);
     }
 
@@ -156,26 +158,26 @@ public class ImportValidationTests
     public void Reference_matrix_with_too_few_columns_or_different_widths()
     {
         using var tmp = new TempDir();
-        using (var w = new NpyArrayWriter(tmp["a.npy"], NpyElement.Float32, 2, 4)) { w.WriteRows(new float[8]); w.Finish(); }
+        using (var w = new NpyArrayWriter(tmp.File("a.npy"), NpyElement.Float32, 2, 4)) { w.WriteRows(new float[8]); w.Finish(); }
         Assert.Contains("expected a 2-D matrix with columns [culture, child, frame, f1 … fD, label]",
-            ImportFails(tmp, () => StoreImporter.ImportReference([tmp["a.npy"]], tmp["store"])).Message);
+            ImportFails(tmp, () => StoreImporter.ImportReference([tmp.File("a.npy")], tmp.File("store"))).Message);
 
-        TestRows.Make(frames: 3, dim: 4).WriteReferenceNpy(tmp["data_0.npy"], 0);
-        TestRows.Make(frames: 3, dim: 5).WriteReferenceNpy(tmp["data_1.npy"], 1);
+        TestRows.Make(frames: 3, dim: 4).WriteReferenceNpy(tmp.File("data_0.npy"), 0);
+        TestRows.Make(frames: 3, dim: 5).WriteReferenceNpy(tmp.File("data_1.npy"), 1);
         Assert.Contains("5 feature columns, but",
-            ImportFails(tmp, () => StoreImporter.ImportReference([tmp["data_0.npy"], tmp["data_1.npy"]], tmp["store"])).Message);
+            ImportFails(tmp, () => StoreImporter.ImportReference([tmp.File("data_0.npy"), tmp.File("data_1.npy")], tmp.File("store"))).Message);
     }
 
     [Fact]
     public void Csv_with_a_bad_cell_names_the_line_and_column()
     {
         using var tmp = new TempDir();
-        File.WriteAllText(tmp["in.csv"], "culture,child,frame,label,f0\n0,1,1,0.5,1.0\n0,1,2,0.5,abc\n");
-        var e = ImportFails(tmp, () => StoreImporter.ImportCsv(tmp["in.csv"], tmp["store"]));
+        File.WriteAllText(tmp.File("in.csv"), "culture,child,frame,label,f0\n0,1,1,0.5,1.0\n0,1,2,0.5,abc\n");
+        var e = ImportFails(tmp, () => StoreImporter.ImportCsv(tmp.File("in.csv"), tmp.File("store")));
         Assert.Contains("in.csv line 3, column 'f0': 'abc' is not a number", e.Message);
 
-        File.WriteAllText(tmp["in.csv"], "culture,child,frame,f0\n0,1,1,1.0\n");
-        Assert.Contains("no 'label' column", ImportFails(tmp, () => StoreImporter.ImportCsv(tmp["in.csv"], tmp["store"])).Message);
+        File.WriteAllText(tmp.File("in.csv"), "culture,child,frame,f0\n0,1,1,1.0\n");
+        Assert.Contains("no 'label' column", ImportFails(tmp, () => StoreImporter.ImportCsv(tmp.File("in.csv"), tmp.File("store"))).Message);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using CultureNet.Engine.Data;
 
+using CultureNet.Engine.Tests.Support;
+
 namespace CultureNet.Engine.Tests.Data;
 
 /// <summary>Every way a store file can be damaged gives one clear error, naming the file and what is wrong.</summary>
@@ -9,7 +11,7 @@ public class StoreCorruptionTests
     {
         var tmp = new TempDir();
         TestRows.Make(childrenPerCulture: 2, frames: 20, dim: 8).WriteStore(tmp.Path, dtype);
-        return (tmp, tmp["features.cnstore"]);
+        return (tmp, tmp.File("features.cnstore"));
     }
 
     private static CultureNetException OpenFails(string dir, bool verify = false) =>

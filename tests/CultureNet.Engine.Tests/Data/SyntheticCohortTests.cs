@@ -1,5 +1,7 @@
 using CultureNet.Engine.Data;
 
+using CultureNet.Engine.Tests.Support;
+
 namespace CultureNet.Engine.Tests.Data;
 
 public class SyntheticCohortTests
@@ -10,10 +12,10 @@ public class SyntheticCohortTests
     public void Same_seed_same_bytes_other_seed_other_bytes()
     {
         using var tmp = new TempDir();
-        SyntheticCohort.Generate(tmp["a"], Small);
-        SyntheticCohort.Generate(tmp["b"], Small);
-        SyntheticCohort.Generate(tmp["c"], Small with { Seed = 12 });
-        byte[] A(string d) => File.ReadAllBytes(Path.Combine(tmp[d], "features.cnstore"));
+        SyntheticCohort.Generate(tmp.File("a"), Small);
+        SyntheticCohort.Generate(tmp.File("b"), Small);
+        SyntheticCohort.Generate(tmp.File("c"), Small with { Seed = 12 });
+        byte[] A(string d) => File.ReadAllBytes(Path.Combine(tmp.File(d), "features.cnstore"));
         Assert.Equal(A("a"), A("b"));
         Assert.NotEqual(A("a"), A("c"));
     }
