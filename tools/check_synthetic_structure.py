@@ -8,6 +8,7 @@ oracle, never a runtime dependency). It is a linear stand-in for the protocol, n
 
 Per child, p2 = first 20% of its frames, p1 = last 80% (the test part). Settings, as in DESIGN.md §4:
 M1 SI within culture (other children), M2 SI cross culture (all children of the other culture),
+M3 SI mixed (the other children of both cultures),
 M5 SD within culture (p2 of every child of the culture), M6 SD child-specific (p2 of the target).
 Prints mean ± SD over children of the Pearson correlation (%) and MAE. SYNTHETIC data.
 """
@@ -46,9 +47,11 @@ for c in (0, 1):
     m5 = fit(np.vstack([split(c, k)[0] for k in ids[c]]))
     for k in ids[c]:
         p2, p1 = split(c, k)
-        m1 = fit(np.vstack([data[c][data[c][:, 1] == j] for j in ids[c] if j != k]))
+        others = np.vstack([data[c][data[c][:, 1] == j] for j in ids[c] if j != k])
+        m1 = fit(others)
+        m3 = fit(np.vstack([others, data[1 - c]]))
         m6 = fit(p2)
-        for name, f in (("M1 SI within", m1), ("M2 SI cross", m2), ("M5 SD within", m5), ("M6 SD child", m6)):
+        for name, f in (("M1 SI within", m1), ("M2 SI cross", m2), ("M3 SI mixed", m3), ("M5 SD within", m5), ("M6 SD child", m6)):
             results.setdefault((c, name), []).append(score(f, p1))
 print("SYNTHETIC data — ridge regression stand-in for the protocol")
 for (c, name), v in sorted(results.items()):
