@@ -65,20 +65,30 @@ public sealed unsafe class FeatureStore : IDisposable
                 : $"{dir}: no feature store ({StoreLayout.FileName} not found)");
         }
 
-        long length = new FileInfo(path).Length;
-        Span<byte> header = stackalloc byte[StoreLayout.HeaderBytes];
-        using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-        {
-            if (length < StoreLayout.HeaderBytes)
-                throw new CultureNetException($"{path}: truncated — {length} bytes, but a feature store header alone is {StoreLayout.HeaderBytes} bytes");
-            fs.ReadExactly(header);
-        }
-        var (h, sections) = StoreLayout.Read(header, length, path);
-
+        // One stream for the header and the mapping, so both see the same file even if a writer renames a new one in.
         // FileShare.Delete lets a writer atomically replace the file while this mapping keeps the old inode alive.
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var mmf = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
-        var view = mmf.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+        StoreLayout.Header h;
+        StoreLayout.Sections sections;
+        MemoryMappedFile? mmf = null;
+        MemoryMappedViewAccessor view;
+        try
+        {
+            long length = stream.Length;
+            if (length < StoreLayout.HeaderBytes)
+                throw new CultureNetException($"{path}: truncated — {length} bytes, but a feature store header alone is {StoreLayout.HeaderBytes} bytes");
+            Span<byte> header = stackalloc byte[StoreLayout.HeaderBytes];
+            stream.ReadExactly(header);
+            (h, sections) = StoreLayout.Read(header, length, path);
+            mmf = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            view = mmf.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+        }
+        catch
+        {
+            mmf?.Dispose();
+            stream.Dispose();
+            throw;
+        }
         byte* ptr = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref ptr);
         ptr += view.PointerOffset;
