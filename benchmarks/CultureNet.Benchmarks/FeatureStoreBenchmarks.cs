@@ -12,7 +12,8 @@ namespace CultureNet.Benchmarks;
 ///   Scan:   every row of the store, in order, through GatherRows in 128-row batches and as a zero-copy sum.
 /// The store is CULTURENET_BENCH_STORE (e.g. a paper-scale `culturenet synth` output) or, if unset, a
 /// synthetic 2 × 15 × 1000 × 2048 cohort (≈ 245 MB) generated into a temporary directory.
-/// Run: dotnet run -c Release --project benchmarks/CultureNet.Benchmarks -- --filter '*FeatureStore*'
+/// Run: SkipNativeBuild=true dotnet run -c Release --project benchmarks/CultureNet.Benchmarks -- --filter '*FeatureStore*'
+/// On a shared, loaded host prefer <see cref="StoreThroughputRatios"/> (interleaved rounds, median ratios).
 /// </summary>
 [SimpleJob(warmupCount: 3, iterationCount: 10)]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -20,11 +21,12 @@ namespace CultureNet.Benchmarks;
 public unsafe class FeatureStoreBenchmarks
 {
     private const int BatchRows = 128;
-    // Mini-batches per invocation: ~100 ms iterations, as BenchmarkDotNet recommends (an iteration setup forces one invocation).
+    // Distinct random mini-batches per invocation (128 MB of rows: beyond every cache).
     private const int Batches = 1024;
     private string? _tempDir;
     private FeatureStore _f32 = null!, _f16 = null!;
     private long[] _batch = [];
+    private long[] _randomRows = []; // Batches × BatchRows uniformly random rows, drawn once: no RNG inside the timing
     private float[] _destination = [];
     private byte[] _scanChunk = [];
     private readonly Random _rng = new(42);
@@ -55,6 +57,9 @@ public unsafe class FeatureStoreBenchmarks
         }
         _f16 = FeatureStore.Open(Path.Combine(_tempDir, "f16"));
         _batch = new long[BatchRows];
+        _randomRows = new long[Batches * BatchRows];
+        long rowsInBoth = Math.Min(_f32.RowCount, _f16.RowCount);
+        for (int i = 0; i < _randomRows.Length; i++) _randomRows[i] = _rng.NextInt64(rowsInBoth);
         _destination = new float[BatchRows * _f32.Dim];
         _scanChunk = new byte[BatchRows * _f32.Dim * 4];
         // Warm the page cache so the scan measures memory, not the disk.
@@ -74,13 +79,6 @@ public unsafe class FeatureStoreBenchmarks
         GC.KeepAlive(sum);
     }
 
-    [IterationSetup(Targets = [nameof(GatherFloat32), nameof(GatherFloat16), nameof(GatherMemcpyBaseline), nameof(WidenFloat16InCache)])]
-    public void NewBatch()
-    {
-        long n = Math.Min(_f32.RowCount, _f16.RowCount);
-        for (int i = 0; i < BatchRows; i++) _batch[i] = _rng.NextInt64(n);
-    }
-
     // ---- random mini-batch: 128 × 2048 ----
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Batches), BenchmarkCategory("Gather 128×D")]
@@ -91,8 +89,7 @@ public unsafe class FeatureStoreBenchmarks
         fixed (float* dst = _destination)
             for (int k = 0; k < Batches; k++)
             {
-                Rotate(); // same bookkeeping as the gathers
-                long start = (_batch[0] % (_f32.RowCount - BatchRows)) * _f32.Dim;
+                long start = _randomRows[k * BatchRows] % (_f32.RowCount - BatchRows) * _f32.Dim;
                 Buffer.MemoryCopy(_f32.FeaturePointer + start, dst, bytes, bytes);
             }
     }
@@ -101,10 +98,7 @@ public unsafe class FeatureStoreBenchmarks
     public void GatherFloat32()
     {
         for (int k = 0; k < Batches; k++)
-        {
-            Rotate();
-            _f32.GatherRows(_batch, _destination);
-        }
+            _f32.GatherRows(_randomRows.AsSpan(k * BatchRows, BatchRows), _destination);
     }
 
     [Benchmark(OperationsPerInvoke = Batches), BenchmarkCategory("Gather 128×D")]
@@ -120,17 +114,7 @@ public unsafe class FeatureStoreBenchmarks
     public void GatherFloat16()
     {
         for (int k = 0; k < Batches; k++)
-        {
-            Rotate();
-            _f16.GatherRows(_batch, _destination);
-        }
-    }
-
-    // A cheap change of rows between invocations so each of the 64 gathers touches new rows.
-    private void Rotate()
-    {
-        long n = Math.Min(_f32.RowCount, _f16.RowCount);
-        for (int i = 0; i < BatchRows; i++) _batch[i] = (_batch[i] * 6364136223846793005L + 1442695040888963407L & long.MaxValue) % n;
+            _f16.GatherRows(_randomRows.AsSpan(k * BatchRows, BatchRows), _destination);
     }
 
     // ---- full sequential scan of the float32 store ----
