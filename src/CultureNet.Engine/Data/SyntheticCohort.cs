@@ -43,10 +43,10 @@ public static class SyntheticCohort
         "SYNTHETIC data (seeded generator with planted structure, DESIGN.md §5) — a test bed, not the study's data and not evidence for the paper's claims.";
 
     // Per-feature amplitudes of the planted terms (feature noise ε has SD 1).
-    private const float SharedDirection = 0.22f, QuadraticDirection = 0.10f, CultureDirection = 0.12f, ChildDirection = 0.35f;
-    private const float CultureShift = 0.5f, CultureLogScale = 0.15f, ChildOffset = 0.6f, ChildLogGain = 0.25f;
+    private const float SharedDirection = 0.20f, QuadraticDirection = 0.10f, CultureDirection = 0.35f, ChildDirection = 0.30f;
+    private const float CultureShift = 0.5f, CultureLogScale = 0.30f, ChildOffset = 0.4f, ChildLogGain = 0.25f;
     private const int NuisanceFactors = 6;
-    private const float NuisanceDirection = 0.25f, NuisanceConfound = 0.7f, SharedNuisanceWeight = 0.3f, NuisanceTau = 60f, NoiseSd = 1.0f;
+    private const float NuisanceDirection = 0.25f, NuisanceConfound = 0.4f, SharedNuisanceWeight = 0.3f, NuisanceTau = 60f, NoiseSd = 1.0f;
 
     public static long RowCount(SyntheticCohortOptions options) => 2L * options.ChildrenPerCulture * options.FramesPerChild;
 
