@@ -1,7 +1,9 @@
+using CultureNet.Engine.Data;
+
 namespace CultureNet.Engine.IO;
 
-/// <summary>Writes whole files through a temporary file in the same folder and a rename, so a reader never sees a
-/// half-written file and a crash leaves the old version (or nothing).</summary>
+/// <summary>Writes whole files through a temporary file in the same folder, fsync and a rename (see
+/// <see cref="DurableFiles"/>), so a reader never sees a half-written file and a crash leaves the old version or nothing.</summary>
 public static class AtomicFile
 {
     public static void WriteAllText(string path, string contents) => Write(path, stream =>
@@ -10,11 +12,11 @@ public static class AtomicFile
         writer.Write(contents);
     });
 
+    /// <param name="write">Gets a readable, writable, seekable stream (some writers, e.g. PureHDF, need all three).</param>
     public static void Write(string path, Action<Stream> write)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = DurableFiles.TempPathFor(path);
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite))
@@ -22,7 +24,7 @@ public static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temporary, full, overwrite: true);
+            DurableFiles.CommitRename(temporary, path);
         }
         finally
         {

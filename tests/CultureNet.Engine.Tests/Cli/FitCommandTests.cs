@@ -84,9 +84,9 @@ public class FitCommandTests
         Python.Run("-c", $"import numpy as np; np.save('{dir.File("x.npy")}', np.zeros(20, np.float32)); np.save('{dir.File("y.npy")}', np.zeros((20, 1), np.float32))");
         AssertError(Fit(dir), "x.npy", "1 dimensions", "2-D");
         Python.Run("-c", $"import numpy as np; np.save('{dir.File("x.npy")}', np.zeros((20, 3, 2), np.float32))");
-        AssertError(Fit(dir), "x.npy", "3 dimensions");
+        AssertError(Fit(dir), "x.npy", "3-D");
         Python.Run("-c", $"import numpy as np; np.save('{dir.File("x.npy")}', np.zeros((20, 3), np.float32)); np.save('{dir.File("y.npy")}', np.zeros((20, 2, 2), np.float32))");
-        AssertError(Fit(dir), "y.npy", "3 dimensions");
+        AssertError(Fit(dir), "y.npy", "3-D");
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class FitCommandTests
         Save(dir.File("y.npy"), Values(20, 2), 20, 1);
         AssertError(Fit(dir), "x.npy", "empty");
         File.WriteAllText(dir.File("x.npy"), "x,y\n1,2\n");
-        AssertError(Fit(dir), "x.npy", "not a readable NumPy .npy file");
+        AssertError(Fit(dir), "x.npy", "not a .npy file");
         File.Delete(dir.File("x.npy"));
         AssertError(Fit(dir), "x.npy", "not found");
         Python.Run("-c", $"import numpy as np; np.save('{dir.File("x.npy")}', np.zeros((0, 4), np.float32))");
