@@ -25,11 +25,12 @@ CN_API cn_status cn_train_epoch(cn_mlp* net, cn_adadelta* opt, const float* x, c
     if (y == NULL) return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: y is NULL (expected rows x %d floats)", fn, (int)out_w);
     if (rows <= 0) return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: rows is %lld (expected >= 1)", fn, (long long)rows);
     if (batch <= 0) return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: batch is %d (expected >= 1, e.g. 128)", fn, (int)batch);
+    /* order may select rows of larger x/y arrays (culturenet.h): only the lower bound can be checked here. */
     if (order != NULL)
         for (int64_t i = 0; i < rows; ++i)
-            if (order[i] < 0 || order[i] >= rows)
-                return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: order[%lld] is %lld (expected a row index in 0..%lld)", fn,
-                                (long long)i, (long long)order[i], (long long)rows - 1);
+            if (order[i] < 0)
+                return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: order[%lld] is %lld (expected a row index >= 0)", fn,
+                                (long long)i, (long long)order[i]);
     const int32_t b = (int64_t)batch < rows ? batch : (int32_t)rows;
     st = cn__ensure_workspace(net, b, fn);
     if (st == CN_OK && order != NULL) st = cn__ensure_gather(net, b, fn);

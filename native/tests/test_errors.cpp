@@ -133,12 +133,9 @@ TEST(Errors, BadOrderAndOptimizerSettings)
     auto o = make_opt(n.net.get());
     std::vector<float> x(8 * 4), y(4);
     const auto before = read_back(n.net.get());
-    const int64_t order[4] = {0, 3, 4, 1};
-    expect_error(cn_train_epoch(n.net.get(), o.get(), x.data(), y.data(), 4, order, 2, nullptr, nullptr),
-                 CN_ERR_INVALID_ARGUMENT, {"order[2]", "4", "0..3"});
-    const int64_t negative[4] = {0, -1, 2, 1};
+    const int64_t negative[4] = {0, 3, -1, 1};
     expect_error(cn_train_epoch(n.net.get(), o.get(), x.data(), y.data(), 4, negative, 2, nullptr, nullptr),
-                 CN_ERR_INVALID_ARGUMENT, {"order[1]", "-1"});
+                 CN_ERR_INVALID_ARGUMENT, {"order[2]", "-1", ">= 0"});
     // A rejected epoch trained nothing.
     const auto after = read_back(n.net.get());
     for (size_t l = 0; l < before.size(); ++l) EXPECT_TRUE(same_bits(before[l].kernel, after[l].kernel));

@@ -173,6 +173,31 @@ TEST(Training, EpochWithOrderEqualsTrainingOnThePermutedCopy)
     EXPECT_FALSE(same_bits(read_back(a.get())[0].kernel, read_back(c.get())[0].kernel));
 }
 
+TEST(Training, OrderSelectsRowsOfALargerArray)
+{
+    // culturenet.h: with `order`, x and y may be larger arrays (a whole feature store); order picks `rows` of them.
+    const int store_rows = 40, rows = 11, batch = 4;
+    auto f = make_fixture(store_rows, 47);
+    const std::vector<int64_t> order{39, 0, 17, 25, 3, 38, 12, 30, 7, 21, 33};
+    std::vector<float> px, py;
+    for (int64_t r : order) {
+        px.insert(px.end(), f.x.begin() + r * 7, f.x.begin() + (r + 1) * 7);
+        py.push_back(f.y[r]);
+    }
+    auto a = make_net(kWidths, kActs), b = make_net(kWidths, kActs);
+    load(a.get(), f.layers);
+    load(b.get(), f.layers);
+    auto oa = make_opt(a.get()), ob = make_opt(b.get());
+    double la, ma, lb, mb;
+    ASSERT_EQ(cn_train_epoch(a.get(), oa.get(), f.x.data(), f.y.data(), rows, order.data(), batch, &la, &ma), CN_OK)
+        << cn_last_error();
+    ASSERT_EQ(cn_train_epoch(b.get(), ob.get(), px.data(), py.data(), rows, nullptr, batch, &lb, &mb), CN_OK);
+    EXPECT_EQ(la, lb);
+    EXPECT_EQ(ma, mb);
+    expect_same_nets(a.get(), b.get());
+    expect_same_state(oa.get(), ob.get(), a.get());
+}
+
 TEST(Training, BatchLargerThanRowsIsOneBatch)
 {
     auto f = make_fixture(6);
