@@ -9,15 +9,8 @@ public static class FitFingerprint
 {
     public static ulong Of(FitSpec fit, CohortMetadata cohort)
     {
-        ulong h = 14695981039346656037UL;
-        void Add(ulong v)
-        {
-            for (int i = 0; i < 8; i++)
-            {
-                h ^= (v >> (8 * i)) & 0xFF;
-                h *= 1099511628211UL;
-            }
-        }
+        var h = new Fnv1a64();
+        void Add(ulong v) => h.Add(v);
         void AddRows(int[] rows)
         {
             Add((ulong)rows.Length);
@@ -40,6 +33,6 @@ public static class FitFingerprint
             Add((ulong)e.Child.Child);
             AddRows(e.TestRows);
         }
-        return SeedScheme.Mix(h);
+        return SeedScheme.Mix(h.Value);
     }
 }

@@ -84,14 +84,5 @@ public static class FitResultFile
         }
     }
 
-    private static ulong Checksum(ReadOnlySpan<byte> bytes)
-    {
-        ulong h = 14695981039346656037UL;
-        foreach (byte b in bytes)
-        {
-            h ^= b;
-            h *= 1099511628211UL;
-        }
-        return h;
-    }
+    private static ulong Checksum(ReadOnlySpan<byte> bytes) => Fnv1a64.Of(bytes);
 }

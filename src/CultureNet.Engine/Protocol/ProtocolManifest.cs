@@ -44,22 +44,14 @@ public sealed record ProtocolManifest(string Store, ulong CohortDigest, string S
     /// <summary>FNV-1a digest of the four metadata columns.</summary>
     public static ulong DigestOf(CohortMetadata cohort)
     {
-        ulong h = 14695981039346656037UL;
-        void Add(uint v)
-        {
-            for (int i = 0; i < 4; i++)
-            {
-                h ^= (v >> (8 * i)) & 0xFF;
-                h *= 1099511628211UL;
-            }
-        }
+        var h = new Fnv1a64();
         for (int r = 0; r < cohort.RowCount; r++)
         {
-            Add(cohort.CultureColumn[r]);
-            Add((uint)cohort.ChildColumn[r]);
-            Add((uint)cohort.FrameColumn[r]);
-            Add(BitConverter.SingleToUInt32Bits(cohort.LabelColumn[r]));
+            h.Add((uint)cohort.CultureColumn[r]);
+            h.Add((uint)cohort.ChildColumn[r]);
+            h.Add((uint)cohort.FrameColumn[r]);
+            h.Add(BitConverter.SingleToUInt32Bits(cohort.LabelColumn[r]));
         }
-        return SeedScheme.Mix(h);
+        return SeedScheme.Mix(h.Value);
     }
 }

@@ -12,13 +12,7 @@ public static class SeedScheme
 {
     public static ulong Derive64(long baseSeed, string purpose)
     {
-        ulong h = 14695981039346656037UL;
-        foreach (byte b in Encoding.UTF8.GetBytes(purpose))
-        {
-            h ^= b;
-            h *= 1099511628211UL;
-        }
-        return Mix(Mix((ulong)baseSeed) ^ h);
+        return Mix(Mix((ulong)baseSeed) ^ Fnv1a64.Of(Encoding.UTF8.GetBytes(purpose)));
     }
 
     /// <summary>A non-negative 31-bit seed, for APIs that take an int.</summary>
