@@ -32,6 +32,7 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
     {
         Directory.CreateDirectory(Folder);
         manifest.EnsureMatches(Folder);
+        RemoveStaleTemporaries();
         var clock = Stopwatch.StartNew();
 
         // Finished fits of every run first, so progress and ETA count only the work left.
@@ -66,6 +67,17 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
 
         WriteReports(results, manifest);
         return results;
+    }
+
+    /// <summary>Temporary files of atomic writes that a killed process left behind in this results folder.</summary>
+    private void RemoveStaleTemporaries()
+    {
+        foreach (var sub in new[] { FitsFolder, CheckpointsFolder })
+        {
+            string path = Path.Combine(Folder, sub);
+            if (!Directory.Exists(path)) continue;
+            foreach (var file in Directory.EnumerateFiles(path, ".*.tmp", SearchOption.AllDirectories)) File.Delete(file);
+        }
     }
 
     /// <summary>The fits of a run whose result file exists, is intact and matches the plan.</summary>

@@ -102,6 +102,18 @@ public sealed class ProtocolRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Temporary_files_left_by_a_killed_writer_are_removed_on_restart()
+    {
+        var plan = Plan(runs: 1);
+        var runner = new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("t"));
+        runner.Run(Manifest(plan));
+        string stale = Path.Combine(Path.GetDirectoryName(runner.ResultPath(plan.GetRun(1).Fits[0]))!, ".run01_M1_C0-1.fit.123.abc.tmp");
+        File.WriteAllText(stale, "partial");
+        new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("t")).Run(Manifest(plan));
+        Assert.False(File.Exists(stale));
+    }
+
+    [Fact]
     public void A_damaged_fit_file_is_redone()
     {
         var plan = Plan(runs: 1);
