@@ -64,14 +64,15 @@ public readonly partial record struct ProtocolSetting(Setting Base, int? Trainin
         return parts.Select(Parse).Distinct().Order().ToArray();
     }
 
-    /// <summary>The Fig. 3 analyses for a culture whose largest SI training set has <paramref name="maxTrainingChildren"/>
-    /// children: M1 with 2, 4, … children, M1 with 20/40/60/80% of each child's data, M6 with 5/10/15% of the target's frames
-    /// (the full M1 and M6 are the remaining points of each curve).</summary>
+    /// <summary>The Fig. 3 analyses when every target has at least <paramref name="maxTrainingChildren"/> other children in
+    /// its culture: M1 with about a quarter, half and three quarters of them, M1 with 25/50/75% of each training child's
+    /// data, M6 with 5/10/15% of the target's frames. The full M1 and M6 are the last point of each curve.</summary>
     public static IReadOnlyList<ProtocolSetting> FigureAnalyses(int maxTrainingChildren)
     {
         var list = new List<ProtocolSetting>();
-        for (int k = 2; k < maxTrainingChildren; k += 2) list.Add(new ProtocolSetting(Setting.M1, TrainingChildren: k));
-        foreach (int p in new[] { 20, 40, 60, 80 }) list.Add(new ProtocolSetting(Setting.M1, DataPercent: p));
+        foreach (int k in new[] { 1, 2, 3 }.Select(q => (maxTrainingChildren * q + 3) / 4).Where(k => k >= 1 && k < maxTrainingChildren).Distinct())
+            list.Add(new ProtocolSetting(Setting.M1, TrainingChildren: k));
+        foreach (int p in new[] { 25, 50, 75 }) list.Add(new ProtocolSetting(Setting.M1, DataPercent: p));
         foreach (int p in new[] { 5, 10, 15 }) list.Add(new ProtocolSetting(Setting.M6, DataPercent: p));
         return list;
     }

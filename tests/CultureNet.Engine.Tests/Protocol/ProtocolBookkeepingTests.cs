@@ -89,7 +89,7 @@ public class ProtocolBookkeepingTests
         Assert.Equal(split[target].P2, run["run01_M6_C1-5"].TrainRows);
         Assert.Equal(split[target].P2Prefix(5), run["run01_M6-d5_C1-5"].TrainRows);
         Assert.Equal(c1.Where(c => c != target).SelectMany(c => split[c].SiValidation).Order(), run["run01_M1_C1-5"].ValidationRows);
-        Assert.Equal(c1.Where(c => c != target).SelectMany(c => split[c].SiTrainPrefix(40)).Order(), run["run01_M1-d40_C1-5"].TrainRows);
+        Assert.Equal(c1.Where(c => c != target).SelectMany(c => split[c].SiTrainPrefix(50)).Order(), run["run01_M1-d50_C1-5"].TrainRows);
 
         // M2: one model per target culture, scored on each of its children.
         Assert.Equal(c1.Order(), run["run01_M2_C1"].Evaluations.Select(e => e.Child).Order());

@@ -38,6 +38,9 @@ public class ProtocolSettingTests
     public void Figure_analyses_cover_the_fig3_curves()
     {
         var names = ProtocolSetting.FigureAnalyses(14).Select(s => s.Name).ToArray();
-        Assert.Equal(new[] { "M1-c2", "M1-c4", "M1-c6", "M1-c8", "M1-c10", "M1-c12", "M1-d20", "M1-d40", "M1-d60", "M1-d80", "M6-d5", "M6-d10", "M6-d15" }, names);
+        Assert.Equal(new[] { "M1-c4", "M1-c7", "M1-c11", "M1-d25", "M1-d50", "M1-d75", "M6-d5", "M6-d10", "M6-d15" }, names);
+        // Small cultures get fewer, distinct points below the full M1.
+        Assert.Equal(new[] { "M1-c1" }, ProtocolSetting.FigureAnalyses(2).Where(s => s.TrainingChildren is not null).Select(s => s.Name));
+        Assert.DoesNotContain(ProtocolSetting.FigureAnalyses(1), s => s.TrainingChildren is not null);
     }
 }
