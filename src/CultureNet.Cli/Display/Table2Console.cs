@@ -7,20 +7,23 @@ namespace CultureNet.Cli.Display;
 /// <summary>Prints Table II on the console in the paper's layout, marked when it comes from synthetic data.</summary>
 public static class Table2Console
 {
+    /// <summary>One table per culture (Model, ICC, CCC, PC, MAE), so it fits an 80-column terminal; table2.md has the
+    /// paper's side-by-side layout.</summary>
     public static void Print(Table2 table, IAnsiConsole? console = null)
     {
         console ??= AnsiConsole.Console;
-        var t = new Table().Border(TableBorder.Rounded);
-        t.Title = new TableTitle(table.Context.Synthetic ? "Table II — SYNTHETIC data" : "Table II");
-        t.AddColumn("Model");
+        string mark = table.Context.Synthetic ? " — SYNTHETIC data" : "";
         foreach (byte c in table.Cultures)
-            foreach (var metric in Table2Markdown.Metrics)
-                t.AddColumn(new TableColumn(Markup.Escape($"{ChildId.CultureLabel(c)} {metric}")).RightAligned());
-        foreach (var setting in table.Settings)
-            t.AddRow(new[] { setting.ToString() }.Concat(table.Cultures.SelectMany(c => Table2Markdown.Cells(table.Find(setting, c))))
-                .Select(Markup.Escape).ToArray());
-        t.Caption = new TableTitle(Markup.Escape(Table2Markdown.Caption(table)));
-        console.Write(t);
+        {
+            var t = new Table().Border(TableBorder.Rounded);
+            t.Title = new TableTitle(Markup.Escape($"Table II, culture {ChildId.CultureLabel(c)}{mark}"));
+            t.AddColumn("Model");
+            foreach (var metric in Table2Markdown.Metrics) t.AddColumn(new TableColumn(Markup.Escape(metric)).RightAligned());
+            foreach (var setting in table.Settings)
+                t.AddRow(new[] { setting.ToString() }.Concat(Table2Markdown.Cells(table.Find(setting, c))).Select(Markup.Escape).ToArray());
+            console.Write(t);
+        }
+        console.WriteLine(Table2Markdown.Caption(table));
         if (table.Context.Synthetic) console.MarkupLine($"[yellow]{Markup.Escape(Table2.SyntheticNote)}[/]");
     }
 }

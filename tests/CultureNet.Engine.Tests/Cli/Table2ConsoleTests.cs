@@ -21,11 +21,13 @@ public class Table2ConsoleTests
         {
             Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
         });
-        console.Profile.Width = 250;
+        console.Profile.Width = 80;
         Table2Console.Print(table, console);
         string text = writer.ToString();
         Assert.Contains("SYNTHETIC", text);
-        Assert.Contains("C0 ICC [%]", text);
+        Assert.Contains("Table II, culture C0", text);
+        Assert.Contains("Table II, culture C1", text);
+        Assert.Contains("ICC [%]", text);
         Assert.Contains("30.00±0.00", text);
         Assert.Contains("0.50±0.00", text);
     }
