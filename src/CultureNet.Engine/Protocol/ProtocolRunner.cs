@@ -26,8 +26,8 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
 
     public string CheckpointPath(FitSpec fit) => Path.Combine(Folder, CheckpointsFolder, fit.Key + trainer.ModelExtension);
 
-    /// <summary>Trains every unfinished fit, then writes the reports; returns every fit's result in plan order.</summary>
-    public IReadOnlyList<FitResult> Run(ProtocolManifest manifest, IProgress<ProtocolProgress>? progress = null,
+    /// <summary>Trains every unfinished fit, then writes the reports; returns every fit's result in plan order and the scores.</summary>
+    public ProtocolResults Run(ProtocolManifest manifest, IProgress<ProtocolProgress>? progress = null,
         CancellationToken cancellation = default)
     {
         Directory.CreateDirectory(Folder);
@@ -65,8 +65,7 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
             foreach (var fit in run.Fits.Where(f => run.HasDependents(f.Key))) Release(fit, models);
         }
 
-        WriteReports(results, manifest);
-        return results;
+        return new ProtocolResults(results, WriteReports(results, manifest), resumed);
     }
 
     /// <summary>Temporary files of atomic writes that a killed process left behind in this results folder.</summary>
@@ -162,10 +161,10 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
         e.TestRows.Select(plan.Cohort.Label).ToArray(),
         predictions);
 
-    private void WriteReports(IReadOnlyList<FitResult> results, ProtocolManifest manifest)
+    private ReportSet WriteReports(IReadOnlyList<FitResult> results, ProtocolManifest manifest)
     {
         var evaluations = results.SelectMany(r => r.Evaluations).ToArray();
-        ResultsFolder.WriteReports(Folder, evaluations,
+        var reports = ResultsFolder.WriteReports(Folder, evaluations,
             new Table2Context(manifest.Store, plan.Options.Runs, plan.Options.Split, plan.Options.Seed, manifest.Synthetic));
         AtomicFile.WriteText(Path.Combine(Folder, FitsCsv), w =>
         {
@@ -177,6 +176,7 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
         });
         string checkpoints = Path.Combine(Folder, CheckpointsFolder);
         if (Directory.Exists(checkpoints) && !Directory.EnumerateFileSystemEntries(checkpoints).Any()) Directory.Delete(checkpoints);
+        return reports;
     }
 
     /// <summary>Trained parent models kept for their dependents; disposes what it holds.</summary>

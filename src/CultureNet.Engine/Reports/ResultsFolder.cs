@@ -9,8 +9,8 @@ public static class ResultsFolder
     public const string Table2CsvFile = "table2.csv";
     public const string Table2JsonFile = "table2.json";
 
-    /// <summary>Writes predictions.csv, per_child.csv and table2.{md,csv,json}; returns the Table II.</summary>
-    public static Table2 WriteReports(string folder, IReadOnlyCollection<EvaluationResult> results, Table2Context context)
+    /// <summary>Writes predictions.csv, per_child.csv and table2.{md,csv,json}; returns the scores they hold.</summary>
+    public static ReportSet WriteReports(string folder, IReadOnlyCollection<EvaluationResult> results, Table2Context context)
     {
         Directory.CreateDirectory(folder);
         var perChild = ResultsAggregator.PerChild(results.Select(ChildRunScore.From));
@@ -20,6 +20,6 @@ public static class ResultsFolder
         AtomicFile.WriteAllText(Path.Combine(folder, Table2Md), Table2Markdown.Render(table));
         AtomicFile.WriteAllText(Path.Combine(folder, Table2CsvFile), Table2Csv.Render(table));
         AtomicFile.WriteAllText(Path.Combine(folder, Table2JsonFile), Table2Json.Render(table));
-        return table;
+        return new ReportSet(perChild, table);
     }
 }

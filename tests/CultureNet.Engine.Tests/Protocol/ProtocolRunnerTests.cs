@@ -35,7 +35,11 @@ public sealed class ProtocolRunnerTests : IDisposable
         var plan = Plan();
         var trainer = new FakeTrainer(Cohort);
         var progress = new List<ProtocolProgress>();
-        var results = new ProtocolRunner(plan, trainer, Folder("a")).Run(Manifest(plan), new SyncProgress(progress));
+        var outcome = new ProtocolRunner(plan, trainer, Folder("a")).Run(Manifest(plan), new SyncProgress(progress));
+        var results = outcome.Fits;
+        Assert.Equal(0, outcome.ResumedFits);
+        Assert.Equal(7 * 9, outcome.Reports.PerChild.Count);
+        Assert.Equal(8, outcome.Reports.Table.Settings.Count);
 
         Assert.Equal(plan.TotalFits, results.Count);
         Assert.Equal(plan.NetworkFitsPerRun * 2, trainer.Trained.Count);

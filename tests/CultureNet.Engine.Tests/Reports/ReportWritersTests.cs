@@ -25,7 +25,7 @@ public sealed class ReportWritersTests : IDisposable
     [Fact]
     public void Results_folder_holds_all_reports_in_order_and_round_trips_predictions()
     {
-        var table = ResultsFolder.WriteReports(_dir, Results(), new Table2Context("demo.store", 2, SplitMode.Contiguous, 42, Synthetic: true));
+        var table = ResultsFolder.WriteReports(_dir, Results(), new Table2Context("demo.store", 2, SplitMode.Contiguous, 42, Synthetic: true)).Table;
 
         var predictions = File.ReadAllLines(Path.Combine(_dir, ResultsFolder.Predictions));
         Assert.Equal(PredictionsCsv.Header, predictions[0]);
