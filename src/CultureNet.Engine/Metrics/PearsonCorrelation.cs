@@ -1,0 +1,40 @@
+namespace CultureNet.Engine.Metrics;
+
+/// <summary>
+/// Pearson's correlation coefficient (the paper's PC), computed in double like <c>scipy.stats.pearsonr</c>:
+/// centred vectors, normalised, dot product, clipped to [−1, 1].
+/// </summary>
+/// <remarks>
+/// Where scipy returns NaN — a constant vector (typical for a collapsed model that predicts one value), fewer than two
+/// elements, non-finite inputs — this returns 0: no linear relationship can be measured, and the reference's
+/// "undefined counts as 0" convention for the ICC is applied to all three correlations so that a per-child mean over
+/// runs never turns into NaN.
+/// </remarks>
+public static class PearsonCorrelation
+{
+    public static double Pc(ReadOnlySpan<float> labels, ReadOnlySpan<float> predictions)
+    {
+        MetricInput.CheckPair(labels.Length, predictions.Length);
+        return Pc(MetricInput.Widen(labels), MetricInput.Widen(predictions));
+    }
+
+    public static double Pc(ReadOnlySpan<double> labels, ReadOnlySpan<double> predictions)
+    {
+        MetricInput.CheckPair(labels.Length, predictions.Length);
+        int n = labels.Length;
+        if (n < 2) return 0.0;
+        double mx = MetricInput.Mean(labels), my = MetricInput.Mean(predictions);
+        double sxx = 0, syy = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double dx = labels[i] - mx, dy = predictions[i] - my;
+            sxx += dx * dx;
+            syy += dy * dy;
+        }
+        double nx = Math.Sqrt(sxx), ny = Math.Sqrt(syy);
+        if (!(nx > 0) || !(ny > 0) || !double.IsFinite(nx) || !double.IsFinite(ny)) return 0.0;
+        double r = 0;
+        for (int i = 0; i < n; i++) r += (labels[i] - mx) / nx * ((predictions[i] - my) / ny);
+        return MetricInput.DefinedOrZero(Math.Clamp(r, -1.0, 1.0));
+    }
+}

@@ -1,0 +1,16 @@
+using CultureNet.Engine.Protocol;
+
+namespace CultureNet.Engine.Reports;
+
+/// <summary>Where a Table II came from; printed with it.</summary>
+public sealed record Table2Context(string Source, int Runs, SplitMode Split, long Seed, bool Synthetic);
+
+/// <summary>The paper's Table II: rows M1–M7, ME (those that were run), per culture ICC, CCC, PC [%] and MAE.</summary>
+public sealed record Table2(IReadOnlyList<byte> Cultures, IReadOnlyList<Setting> Settings, IReadOnlyList<Table2Entry> Entries, Table2Context Context)
+{
+    public const string SyntheticNote =
+        "SYNTHETIC cohort: these numbers come from the engine's generated test bed, not from the study's data; they are not evidence for or against the paper's claims.";
+
+    public Table2Entry? Find(Setting setting, byte culture) =>
+        Entries.FirstOrDefault(e => e.Setting == setting && e.Culture == culture);
+}

@@ -1,0 +1,170 @@
+using CultureNet.Engine.Protocol;
+using CultureNet.Engine.Reports;
+
+namespace CultureNet.Engine.Tests.Protocol;
+
+public sealed class ProtocolRunnerTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "cn-runner-" + Guid.NewGuid().ToString("N"));
+    private static readonly CohortMetadata Cohort =
+        TestCohorts.Build([(0, new[] { 1, 2, 3 }), (1, new[] { 4, 5, 6, 7 })], c => 20 + c.Child, seed: 3);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private static ProtocolPlan Plan(int runs = 2) => ProtocolPlanner.Build(Cohort, new ProtocolOptions
+    {
+        Settings = ProtocolSetting.ParseList("M1,M2,M3,M4,M5,M6,M7,ME,M6-d10"),
+        Runs = runs,
+        Split = SplitMode.Random,
+        Seed = 5,
+    });
+
+    private string Folder(string name) => Path.Combine(_root, name);
+
+    private static ProtocolManifest Manifest(ProtocolPlan plan) => ProtocolManifest.For(plan, "test-store", synthetic: true);
+
+    private static readonly string[] Reports =
+        [ResultsFolder.Predictions, ResultsFolder.PerChild, ResultsFolder.Table2Md, ResultsFolder.Table2CsvFile, ResultsFolder.Table2JsonFile, ProtocolRunner.FitsCsv];
+
+    [Fact]
+    public void A_run_trains_every_network_once_and_writes_all_reports()
+    {
+        var plan = Plan();
+        var trainer = new FakeTrainer(Cohort);
+        var progress = new List<ProtocolProgress>();
+        var outcome = new ProtocolRunner(plan, trainer, Folder("a")).Run(Manifest(plan), new SyncProgress(progress));
+        var results = outcome.Fits;
+        Assert.Equal(0, outcome.ResumedFits);
+        Assert.Equal(7 * 9, outcome.Reports.PerChild.Count);
+        Assert.Equal(8, outcome.Reports.Table.Settings.Count);
+
+        Assert.Equal(plan.TotalFits, results.Count);
+        Assert.Equal(plan.NetworkFitsPerRun * 2, trainer.Trained.Count);
+        Assert.Equal(trainer.Trained.Count, trainer.Trained.Distinct().Count());
+        Assert.Empty(trainer.Loaded);
+        foreach (var file in Reports) Assert.True(File.Exists(Path.Combine(Folder("a"), file)), file);
+        Assert.False(Directory.Exists(Path.Combine(Folder("a"), ProtocolRunner.CheckpointsFolder)));
+        Assert.Equal(plan.TotalFits, progress[^1].Done);
+        Assert.Equal(0, progress[^1].Resumed);
+
+        int predictionLines = File.ReadLines(Path.Combine(Folder("a"), ResultsFolder.Predictions)).Count() - 1;
+        Assert.Equal(results.SelectMany(r => r.Evaluations).Sum(e => e.Frames.Length), predictionLines);
+
+        // ME predicts the mean of the target's p2 labels on every test frame.
+        var run1 = plan.GetRun(1);
+        var me = results.Single(r => r.Key == "run01_ME_C1-5").Evaluations.Single();
+        float expected = MeanBaseline.Fit(Cohort, run1.Splits[new ChildId(1, 5)].P2);
+        Assert.All(me.Predictions, p => Assert.Equal(expected, p));
+        Assert.Equal(run1.Splits[new ChildId(1, 5)].P1.Select(Cohort.Frame), me.Frames);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(13)]
+    [InlineData(40)]
+    [InlineData(61)]
+    public void A_crashed_run_resumes_without_redoing_finished_fits_and_ends_identical(int crashAfter)
+    {
+        var plan = Plan();
+        new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("straight")).Run(Manifest(plan));
+
+        var first = new FakeTrainer(Cohort, failAfter: crashAfter);
+        Assert.Throws<FakeTrainer.SimulatedCrash>(() => new ProtocolRunner(plan, first, Folder("resumed")).Run(Manifest(plan)));
+        var second = new FakeTrainer(Cohort);
+        var progress = new List<ProtocolProgress>();
+        new ProtocolRunner(plan, second, Folder("resumed")).Run(Manifest(plan), new SyncProgress(progress));
+
+        // Fits finished before the crash are not trained again (a parent may be re-loaded from its checkpoint).
+        Assert.Empty(first.Trained.Intersect(second.Trained));
+        Assert.Equal(plan.NetworkFitsPerRun * 2, first.Trained.Count + second.Trained.Count);
+        Assert.True(progress[0].Resumed >= crashAfter);
+        foreach (var file in Reports)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(Folder("straight"), file)), File.ReadAllBytes(Path.Combine(Folder("resumed"), file)));
+    }
+
+    [Fact]
+    public void A_parent_finished_before_the_crash_is_loaded_from_its_checkpoint()
+    {
+        var plan = Plan(runs: 1);
+        var run = plan.GetRun(1);
+        // Crash right after run01_M3_C0-1 is trained and before its M4 is.
+        var networkKeys = run.Fits.Where(f => f.Kind != FitKind.MeanBaseline).Select(f => f.Key).ToList();
+        int m3 = networkKeys.IndexOf("run01_M3_C0-1");
+        Assert.Equal("run01_M4_C0-1", networkKeys[m3 + 1]);
+        var first = new FakeTrainer(Cohort, failAfter: m3 + 1);
+        Assert.Throws<FakeTrainer.SimulatedCrash>(() => new ProtocolRunner(plan, first, Folder("r")).Run(Manifest(plan)));
+        Assert.True(File.Exists(Path.Combine(Folder("r"), ProtocolRunner.CheckpointsFolder, "run01_M3_C0-1.fake")));
+
+        var second = new FakeTrainer(Cohort);
+        new ProtocolRunner(plan, second, Folder("r")).Run(Manifest(plan));
+        Assert.Contains("run01_M3_C0-1", second.Loaded);
+        Assert.DoesNotContain("run01_M3_C0-1", second.Trained);
+        Assert.False(Directory.Exists(Path.Combine(Folder("r"), ProtocolRunner.CheckpointsFolder)));
+    }
+
+    [Fact]
+    public void Temporary_files_left_by_a_killed_writer_are_removed_on_restart()
+    {
+        var plan = Plan(runs: 1);
+        var runner = new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("t"));
+        runner.Run(Manifest(plan));
+        string stale = Path.Combine(Path.GetDirectoryName(runner.ResultPath(plan.GetRun(1).Fits[0]))!, ".run01_M1_C0-1.fit.123.abc.tmp");
+        File.WriteAllText(stale, "partial");
+        new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("t")).Run(Manifest(plan));
+        Assert.False(File.Exists(stale));
+    }
+
+    [Fact]
+    public void A_damaged_fit_file_is_redone()
+    {
+        var plan = Plan(runs: 1);
+        var runner = new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("d"));
+        runner.Run(Manifest(plan));
+        var fit = plan.GetRun(1)["run01_M5_C1-6"];
+        var path = runner.ResultPath(fit);
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+
+        var again = new FakeTrainer(Cohort);
+        new ProtocolRunner(plan, again, Folder("d")).Run(Manifest(plan));
+        Assert.Equal(new[] { "run01_M5_C1-6" }, again.Trained);
+    }
+
+    [Fact]
+    public void Restarting_with_other_arguments_is_refused()
+    {
+        var plan = Plan(runs: 1);
+        new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("m")).Run(Manifest(plan));
+        var other = Plan(runs: 2);
+        var e = Assert.Throws<CultureNetException>(() => new ProtocolRunner(other, new FakeTrainer(Cohort), Folder("m")).Run(Manifest(other)));
+        Assert.Contains("--runs 1 (now 2)", e.Message);
+        Assert.Contains("protocol.json", e.Message);
+    }
+
+    [Fact]
+    public void Fit_result_files_round_trip()
+    {
+        var result = new FitResult("run01_M1_C0-1", 1, 0xDEADBEEFUL, new FitSummary(7, 0.25, double.NaN),
+            [new EvaluationResult(new ProtocolSetting(Setting.M6, DataPercent: 5), 1, new ChildId(0, 1), [3, 4], [0.5f, -1f], [0.125f, float.Epsilon])]);
+        var path = Path.Combine(Folder("f"), "x.fit");
+        FitResultFile.Write(path, result);
+        var read = FitResultFile.TryRead(path)!;
+        Assert.Equal(result.Key, read.Key);
+        Assert.Equal(result.Fingerprint, read.Fingerprint);
+        Assert.Equal(result.Summary, read.Summary);
+        var e = read.Evaluations.Single();
+        Assert.Equal("M6-d5", e.Setting.Name);
+        Assert.Equal(new[] { 0.125f, float.Epsilon }, e.Predictions);
+        Assert.Null(FitResultFile.TryRead(Path.Combine(Folder("f"), "missing.fit")));
+    }
+
+    /// <summary>IProgress that records synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private sealed class SyncProgress(List<ProtocolProgress> list) : IProgress<ProtocolProgress>
+    {
+        public void Report(ProtocolProgress value) => list.Add(value);
+    }
+}
