@@ -1,0 +1,68 @@
+using System.CommandLine;
+using CultureNet.Cli.Display;
+using CultureNet.Engine;
+using CultureNet.Engine.Models;
+using CultureNet.Engine.Protocol;
+
+namespace CultureNet.Cli.Commands;
+
+/// <summary>
+/// <c>culturenet protocol</c>: the paper's evaluation protocol (M1–M7, ME, N runs) over a feature store, with the
+/// Fig. 3 analyses, into one results folder. Resumable: run it again with the same arguments after an interruption.
+/// </summary>
+public static class ProtocolCommand
+{
+    public static Command Create()
+    {
+        var store = new Option<string>("--store") { Description = "feature store directory", Required = true };
+        var output = new Option<string>("--out") { Description = "results folder (created; an existing one is resumed)", Required = true };
+        var settings = new Option<string>("--settings") { Description = "comma-separated settings: M1…M7, ME (and Fig. 3 analyses such as M1-c4, M1-d40, M6-d5)", DefaultValueFactory = _ => "M1,M2,M3,M4,M5,M6,M7,ME" };
+        var runs = new Option<int>("--runs") { Description = "runs, each with fresh models (and fresh random splits)", DefaultValueFactory = _ => 10 };
+        var split = new Option<string>("--split") { Description = "contiguous (released code: first 20% trains, last 80% tests) or random (seeded per run)", DefaultValueFactory = _ => "contiguous" };
+        var seed = new Option<long>("--seed") { Description = "base seed of splits, weight initialisation and shuffling", DefaultValueFactory = _ => 42 };
+        var analyses = new Option<string>("--analyses") { Description = "fig3: also run the Fig. 3 analyses of M1 and M6 (more fits); none: only the settings", DefaultValueFactory = _ => "fig3" };
+        var command = new Command("protocol", "Run the evaluation protocol (Table II and Fig. 3) over a feature store; resumable")
+        {
+            store, output, settings, runs, split, seed, analyses,
+        };
+        command.SetAction(r => CliRunner.Guard(() =>
+        {
+            var request = new ProtocolRequest(r.GetValue(store)!, r.GetValue(output)!,
+                new ProtocolOptions
+                {
+                    Settings = ProtocolSetting.ParseList(r.GetValue(settings)!),
+                    Runs = r.GetValue(runs),
+                    Split = ParseSplit(r.GetValue(split)!),
+                    Seed = r.GetValue(seed),
+                },
+                new TrainingSettings(),
+                ParseAnalyses(r.GetValue(analyses)!));
+            return Execute(request);
+        }));
+        return command;
+    }
+
+    /// <summary>Runs a request with the progress bar, prints Table II and where the results are.</summary>
+    public static int Execute(ProtocolRequest request)
+    {
+        var outcome = ProtocolProgressBar.Run("protocol", progress => ProtocolSession.Run(request, progress));
+        Table2Console.Print(outcome.Table);
+        if (outcome.ResumedFits > 0) Console.WriteLine($"resumed: {outcome.ResumedFits} of {outcome.TotalFits} fits were already finished");
+        Console.WriteLine($"results: {Path.GetFullPath(request.Out)} (table2.md, per_child.csv, predictions.csv, {ProtocolSession.FiguresFolder}/ with {outcome.Figures.Count} figures)");
+        return 0;
+    }
+
+    public static SplitMode ParseSplit(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "contiguous" => SplitMode.Contiguous,
+        "random" => SplitMode.Random,
+        _ => throw new CultureNetException($"--split '{text}': expected contiguous or random"),
+    };
+
+    public static bool ParseAnalyses(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "fig3" => true,
+        "none" => false,
+        _ => throw new CultureNetException($"--analyses '{text}': expected fig3 or none"),
+    };
+}
