@@ -1,21 +1,17 @@
+using CultureNet.Engine.Data;
+
 namespace CultureNet.Engine.Protocol;
 
 /// <summary>
-/// A small SplitMix64 generator for the protocol's bookkeeping (random splits, child subsets). Unlike System.Random its
-/// sequence is part of this code, so splits stay identical across .NET versions.
+/// Unbiased bounded integers and shuffles over the project's fixed-stream <see cref="SplitMix64"/> generator, for the
+/// protocol's bookkeeping (random splits, child subsets): unlike System.Random the sequence is part of this code, so
+/// splits stay identical across .NET versions.
 /// </summary>
 public sealed class DeterministicRandom(ulong seed)
 {
-    private ulong _state = seed;
+    private SplitMix64 _generator = new(seed);
 
-    public ulong NextUInt64()
-    {
-        _state += 0x9E3779B97F4A7C15UL;
-        ulong z = _state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong NextUInt64() => _generator.Next();
 
     /// <summary>Uniform integer in [0, bound), without modulo bias.</summary>
     public int NextInt(int bound)

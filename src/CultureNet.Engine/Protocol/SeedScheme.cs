@@ -1,3 +1,4 @@
+using CultureNet.Engine.Data;
 using System.Text;
 
 namespace CultureNet.Engine.Protocol;
@@ -18,12 +19,6 @@ public static class SeedScheme
     /// <summary>A non-negative 31-bit seed, for APIs that take an int.</summary>
     public static int Derive(long baseSeed, string purpose) => (int)(Derive64(baseSeed, purpose) >> 33);
 
-    /// <summary>SplitMix64's finaliser: a bijective 64-bit mix.</summary>
-    public static ulong Mix(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    /// <summary>SplitMix64's step as a bijective 64-bit mix: the first output of the generator seeded with z.</summary>
+    public static ulong Mix(ulong z) => new SplitMix64(z).Next();
 }

@@ -25,5 +25,7 @@ public class SeedSchemeTests
         Assert.Equal(a, b);
         Assert.Equal(Enumerable.Range(0, 100), a.Order());
         Assert.NotEqual(Enumerable.Range(0, 100), a);
+        // SplitMix64's published first output for seed 0: the stream behind every split is fixed.
+        Assert.Equal(0xE220A8397B1DCDAFUL, new DeterministicRandom(0).NextUInt64());
     }
 }
