@@ -4,17 +4,17 @@ using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Reports;
 using CultureNet.Engine.Tests.Protocol;
 
+using CultureNet.Engine.Tests.Support;
+
 namespace CultureNet.Engine.Tests.Figures;
 
 public sealed class Fig3Tests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "cn-fig-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDir _temp = new();
+    private string Dir => _temp.Path;
     private static readonly CohortMetadata Cohort = TestCohorts.Build([(0, new[] { 1, 2, 3 }), (1, new[] { 4, 5, 6 })], _ => 20);
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static ChildScore Score(string setting, byte culture, int child, double pc) =>
         new(ProtocolSetting.Parse(setting), new ChildId(culture, child), new MetricScores(0, 0, pc, 0.1), 1);
@@ -75,7 +75,7 @@ public sealed class Fig3Tests : IDisposable
     [Fact]
     public void All_figures_are_written_as_png()
     {
-        var files = Fig3Figures.WriteAll(_dir, Scores(), Cohort, synthetic: true);
+        var files = Fig3Figures.WriteAll(Dir, Scores(), Cohort, synthetic: true);
         var names = files.Select(Path.GetFileName).ToArray();
         Assert.Equal(new[] { "fig3_m1_children.png", "fig3_m1_data.png", "fig3_m6_data.png", "fig3_m4_m7_C0.png", "fig3_labels_C0.png", "fig3_labels_C1.png" }, names);
         foreach (var file in files)

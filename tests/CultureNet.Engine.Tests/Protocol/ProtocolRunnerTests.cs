@@ -1,18 +1,18 @@
 using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Reports;
 
+using CultureNet.Engine.Tests.Support;
+
 namespace CultureNet.Engine.Tests.Protocol;
 
 public sealed class ProtocolRunnerTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cn-runner-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDir _temp = new();
+    private string Root => _temp.Path;
     private static readonly CohortMetadata Cohort =
         TestCohorts.Build([(0, new[] { 1, 2, 3 }), (1, new[] { 4, 5, 6, 7 })], c => 20 + c.Child, seed: 3);
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static ProtocolPlan Plan(int runs = 2) => ProtocolPlanner.Build(Cohort, new ProtocolOptions
     {
@@ -22,7 +22,7 @@ public sealed class ProtocolRunnerTests : IDisposable
         Seed = 5,
     });
 
-    private string Folder(string name) => Path.Combine(_root, name);
+    private string Folder(string name) => Path.Combine(Root, name);
 
     private static ProtocolManifest Manifest(ProtocolPlan plan) => ProtocolManifest.For(plan, "test-store", synthetic: true);
 

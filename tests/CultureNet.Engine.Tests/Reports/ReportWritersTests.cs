@@ -3,16 +3,16 @@ using System.Text.Json;
 using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Reports;
 
+using CultureNet.Engine.Tests.Support;
+
 namespace CultureNet.Engine.Tests.Reports;
 
 public sealed class ReportWritersTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "cn-reports-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDir _temp = new();
+    private string Dir => _temp.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static IReadOnlyCollection<EvaluationResult> Results() =>
     [
@@ -26,9 +26,9 @@ public sealed class ReportWritersTests : IDisposable
     [Fact]
     public void Results_folder_holds_all_reports_in_order_and_round_trips_predictions()
     {
-        var table = ResultsFolder.WriteReports(_dir, Results(), new Table2Context("demo.store", 2, SplitMode.Contiguous, 42, Synthetic: true)).Table;
+        var table = ResultsFolder.WriteReports(Dir, Results(), new Table2Context("demo.store", 2, SplitMode.Contiguous, 42, Synthetic: true)).Table;
 
-        var predictions = File.ReadAllLines(Path.Combine(_dir, ResultsFolder.Predictions));
+        var predictions = File.ReadAllLines(Path.Combine(Dir, ResultsFolder.Predictions));
         Assert.Equal(PredictionsCsv.Header, predictions[0]);
         Assert.Equal("M1,1,C0,2,7,0.5,0.3", predictions[1]);
         Assert.Equal("M1,1,C0,2,9,0.75,0.9", predictions[2]);
@@ -39,13 +39,13 @@ public sealed class ReportWritersTests : IDisposable
         // Predictions are written in their shortest round-trip form.
         Assert.Equal(-0.123456789f, float.Parse(predictions[8].Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture));
 
-        var perChild = File.ReadAllLines(Path.Combine(_dir, ResultsFolder.PerChild));
+        var perChild = File.ReadAllLines(Path.Combine(Dir, ResultsFolder.PerChild));
         Assert.Equal(PerChildCsv.Header, perChild[0]);
         Assert.StartsWith("M1,C0,2,", perChild[1]);
         Assert.EndsWith(",2", perChild[1]);
         Assert.StartsWith("ME,C1,4,,,,", perChild[3]);
 
-        var md = File.ReadAllText(Path.Combine(_dir, ResultsFolder.Table2Md));
+        var md = File.ReadAllText(Path.Combine(Dir, ResultsFolder.Table2Md));
         Assert.Contains("SYNTHETIC", md);
         Assert.Contains("| Model | C0 ICC [%] | C0 CCC [%] | C0 PC [%] | C0 MAE | C1 ICC [%] |", md);
         var me = md.Split('\n').Single(l => l.StartsWith("| ME |"));
@@ -54,12 +54,12 @@ public sealed class ReportWritersTests : IDisposable
         var m1 = table.Find(Setting.M1, 0)!;
         Assert.Contains($"| M1 | {m1.Icc!.Value.Format()} | {m1.Ccc!.Value.Format()} | {m1.Pc!.Value.Format()} | {m1.Mae.Format()} |", md);
 
-        var csv = File.ReadAllLines(Path.Combine(_dir, ResultsFolder.Table2CsvFile));
+        var csv = File.ReadAllLines(Path.Combine(Dir, ResultsFolder.Table2CsvFile));
         Assert.Equal(Table2Csv.Header, csv[0]);
         Assert.Equal(4, csv.Length);
         Assert.StartsWith("ME,C1,1,,,,,,,", csv[3]);
 
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, ResultsFolder.Table2JsonFile)));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, ResultsFolder.Table2JsonFile)));
         var root = json.RootElement;
         Assert.True(root.GetProperty("synthetic").GetBoolean());
         Assert.Equal(2, root.GetProperty("runs").GetInt32());
@@ -69,7 +69,7 @@ public sealed class ReportWritersTests : IDisposable
         Assert.Equal(m1.Pc!.Value.Mean, rows[0].GetProperty("pc").GetProperty("mean").GetDouble());
         Assert.Equal(JsonValueKind.Null, rows[2].GetProperty("icc").ValueKind);
 
-        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(Dir, "*.tmp"));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class ReportWritersTests : IDisposable
     [Fact]
     public void Atomic_write_replaces_whole_files_and_leaves_the_old_one_when_writing_fails()
     {
-        string path = Path.Combine(_dir, "sub", "a.txt");
+        string path = Path.Combine(Dir, "sub", "a.txt");
         AtomicFile.WriteAllText(path, "first");
         AtomicFile.WriteAllText(path, "second");
         Assert.Equal("second", File.ReadAllText(path));
