@@ -14,7 +14,7 @@ public static class DemoCommand
 {
     public static Command Create()
     {
-        var output = new Option<string>("--out") { Description = "folder for the synthetic store (store/) and the results (results/)", DefaultValueFactory = _ => "out/demo" };
+        var output = new Option<string>("--out") { Description = "folder for the synthetic store (store-FRAMESxDIM-seedS/) and the results (results-runsN/)", DefaultValueFactory = _ => "out/demo" };
         var runs = new Option<int>("--runs") { Description = "protocol runs", DefaultValueFactory = _ => 2 };
         var frames = new Option<int>("--frames") { Description = "frames per child of the synthetic cohort", DefaultValueFactory = _ => 500 };
         var dim = new Option<int>("--dim") { Description = "feature dimension of the synthetic cohort", DefaultValueFactory = _ => 256 };

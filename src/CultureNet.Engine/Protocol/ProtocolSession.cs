@@ -5,12 +5,6 @@ using CultureNet.Engine.Reports;
 
 namespace CultureNet.Engine.Protocol;
 
-/// <summary>What <c>culturenet protocol</c> runs: a store, a results folder, the protocol options and the fit settings.</summary>
-public sealed record ProtocolRequest(string Store, string Out, ProtocolOptions Options, TrainingSettings Training, bool Fig3Analyses = true);
-
-/// <summary>What a finished protocol left: Table II, the figure files, and how many fits were resumed.</summary>
-public sealed record ProtocolOutcome(Table2 Table, IReadOnlyList<string> Figures, int TotalFits, int ResumedFits);
-
 /// <summary>
 /// The whole protocol over a feature store: plan (with the Fig. 3 analyses of the requested settings), resumable
 /// training with GenNet/CultureNet, reports and figures in one results folder.
