@@ -84,6 +84,15 @@ public static class ProtocolPlanner
         }
     }
 
+    /// <summary>The key of a per-target fit: <c>run03_M1_C0-7</c>.</summary>
+    public static string FitKey(int run, string setting, ChildId target) => $"run{run:D2}_{setting}_{target.Token}";
+
+    /// <summary>The key of M7's culture-layer fit of a run: <c>run03_M7-culture_C0</c>.</summary>
+    public static string M7CultureKey(int run, byte culture) => $"run{run:D2}_M7-culture_{ChildId.CultureLabel(culture)}";
+
+    /// <summary>The key of M7's personalised fit for a child: <c>run03_M7_C0-7</c>.</summary>
+    public static string M7ChildKey(int run, ChildId child) => FitKey(run, "M7", child);
+
     /// <summary>Builds the fits of one run.</summary>
     private sealed class RunBuilder(CohortMetadata cohort, ProtocolOptions options, IReadOnlyList<ProtocolSetting> settings,
         int run, IReadOnlyDictionary<ChildId, ChildSplit> split, List<FitSpec> fits)
@@ -166,14 +175,14 @@ public static class ProtocolPlanner
             foreach (byte culture in cohort.Cultures)
             {
                 var rows = Union(cohort.ChildrenOf(culture).Select(c => split[c].P2));
-                var cultureFit = Add($"{Prefix}_M7-culture_{ChildId.CultureLabel(culture)}", FitKind.LastLayer, joint.Key, rows, rows, []);
+                var cultureFit = Add(M7CultureKey(run, culture), FitKind.LastLayer, joint.Key, rows, rows, []);
                 foreach (var target in cohort.ChildrenOf(culture))
-                    Add(Key("M7", target), FitKind.LastLayer, cultureFit.Key, split[target].P2, split[target].P2,
+                    Add(M7ChildKey(run, target), FitKind.LastLayer, cultureFit.Key, split[target].P2, split[target].P2,
                         [Eval(new ProtocolSetting(Setting.M7), target)]);
             }
         }
 
-        private string Key(string setting, ChildId target) => $"{Prefix}_{setting}_{target.Token}";
+        private string Key(string setting, ChildId target) => FitKey(run, setting, target);
 
         private EvaluationSpec Eval(ProtocolSetting setting, ChildId target) => new(setting, target, split[target].P1);
 

@@ -23,6 +23,9 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
 
     public string Folder { get; } = folder;
 
+    /// <summary>Called with every network this process trains, before its result is recorded (e.g. to keep models).</summary>
+    public Action<FitSpec, ITrainedModel>? Trained { get; init; }
+
     public string ResultPath(FitSpec fit) => Path.Combine(Folder, FitsFolder, $"run{fit.Run:D2}", fit.Key + ".fit");
 
     public string CheckpointPath(FitSpec fit) => Path.Combine(Folder, CheckpointsFolder, fit.Key + trainer.ModelExtension);
@@ -108,6 +111,7 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
             var model = trainer.Train(fit, parent, cancellation);
             try
             {
+                Trained?.Invoke(fit, model);
                 var evaluations = fit.Evaluations.Select(e => Evaluation(fit, e, model.Predict(e.TestRows))).ToArray();
                 result = new FitResult(fit.Key, fit.Run, fingerprint, model.Summary, evaluations);
                 if (pending.TryGetValue(fit.Key, out int dependents) && dependents > 0)

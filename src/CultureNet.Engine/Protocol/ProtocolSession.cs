@@ -13,6 +13,9 @@ public static class ProtocolSession
 {
     public const string FiguresFolder = "figures";
 
+    /// <summary>The last run's CultureNet (M7) models: culture_C0.npz, child_C0-7.npz, … (<see cref="CultureNetModel.Load"/>).</summary>
+    public const string ModelsFolder = "models";
+
     public static ProtocolOutcome Run(ProtocolRequest request, IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default)
     {
         using var store = FeatureStore.Open(request.Store);
@@ -20,9 +23,22 @@ public static class ProtocolSession
         var plan = ProtocolPlanner.Build(cohort, request.Options with { Settings = WithAnalyses(request, cohort) });
         var trainer = new CultureNetTrainer(StoreFeatures.AsMatrix(store), cohort, request.Training);
         var manifest = ProtocolManifest.For(plan, Path.GetFullPath(request.Store), store.IsSynthetic);
-        var results = new ProtocolRunner(plan, trainer, request.Out).Run(manifest, progress, cancellation);
+        var results = new ProtocolRunner(plan, trainer, request.Out) { Trained = KeepCultureNet(plan, request.Out) }
+            .Run(manifest, progress, cancellation);
         var figures = Fig3Figures.WriteAll(Path.Combine(request.Out, FiguresFolder), results.Reports.PerChild, cohort, store.IsSynthetic);
         return new ProtocolOutcome(results.Reports.Table, figures, plan.TotalFits, results.ResumedFits);
+    }
+
+    /// <summary>Saves the last run's M7 culture and child models as CultureNet's per-culture and per-child weight files.</summary>
+    private static Action<FitSpec, ITrainedModel> KeepCultureNet(ProtocolPlan plan, string folder)
+    {
+        int last = plan.Options.Runs;
+        var names = plan.Cohort.Cultures.ToDictionary(c => ProtocolPlanner.M7CultureKey(last, c), c => $"culture_{ChildId.CultureLabel(c)}");
+        foreach (var child in plan.Cohort.Children) names[ProtocolPlanner.M7ChildKey(last, child)] = $"child_{child.Token}";
+        return (fit, model) =>
+        {
+            if (names.TryGetValue(fit.Key, out var name)) model.Save(Path.Combine(folder, ModelsFolder, name + ".npz"));
+        };
     }
 
     /// <summary>The requested settings plus, when asked, the Fig. 3 analyses of those among them that have one (M1, M6).</summary>

@@ -1,3 +1,4 @@
+using CultureNet.Engine.Models;
 using CultureNet.Engine.Reports;
 using CultureNet.Engine.Tests.Support;
 
@@ -20,6 +21,12 @@ public class DemoCommandTests
         string results = Path.Combine(dir.Path, "results-runs1");
         Assert.Contains("SYNTHETIC", File.ReadAllText(Path.Combine(results, ResultsFolder.Table2Md)));
         Assert.Equal(7, Directory.GetFiles(Path.Combine(results, "figures"), "*.png").Length);
+        // The last run's CultureNet: a last layer per culture and per child over one body.
+        using (var culturenet = CultureNetModel.Load(Path.Combine(results, "models")))
+        {
+            Assert.Equal(new byte[] { 0, 1 }, culturenet.Cultures.Order());
+            Assert.Equal(30, culturenet.Children.Count);
+        }
 
         var second = CliProcess.Run(args);
         Assert.True(second.ExitCode == 0, second.Stderr);
