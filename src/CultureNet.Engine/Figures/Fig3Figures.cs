@@ -1,3 +1,4 @@
+using CultureNet.Engine.IO;
 using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Reports;
 using ScottPlot;

@@ -1,3 +1,4 @@
+using CultureNet.Engine.IO;
 using System.Text;
 using CultureNet.Engine.Reports;
 

@@ -1,3 +1,4 @@
+using CultureNet.Engine.IO;
 using System.Diagnostics;
 using CultureNet.Engine.Reports;
 

@@ -1,3 +1,4 @@
+using CultureNet.Engine.IO;
 namespace CultureNet.Engine.Reports;
 
 /// <summary>The file names of a results folder, and writing the tables into it (each file atomically).</summary>
