@@ -1,3 +1,4 @@
+using CultureNet.Engine.IO;
 using System.Text.Json;
 using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Reports;
