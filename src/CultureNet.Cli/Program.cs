@@ -1,3 +1,4 @@
+using CultureNet.Cli.Commands;
 using System.CommandLine;
 
 namespace CultureNet.Cli;
@@ -8,6 +9,7 @@ public static class Program
     {
         var root = new RootCommand("culturenet — engagement estimation engine (CultureNet reproduction)");
         // One file per command under Commands/; each returns its System.CommandLine Command.
+        root.Subcommands.Add(ExtractCommand.Create());
         return CliRunner.Run(root, args);
     }
 }
