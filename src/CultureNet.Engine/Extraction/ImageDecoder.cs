@@ -144,6 +144,8 @@ public static class ImageDecoder
 
         // The codec takes ownership of the stream.
         using var codec = SKCodec.Create(new SKMemoryStream(bytes), out var createResult);
+        if (codec is null && createResult == SKCodecResult.IncompleteInput)
+            throw new ImageDecodeException(path, $"truncated {header.Format.ToString().ToUpperInvariant()}: the file ends before the image data is complete");
         if (codec is null)
             throw new ImageDecodeException(path, $"corrupt {header.Format.ToString().ToUpperInvariant()}: the decoder rejected it ({createResult})");
         int w = codec.Info.Width, h = codec.Info.Height;
