@@ -20,7 +20,7 @@ public sealed record ManifestEntry(string Path, FrameKey Key, float Label, strin
 /// columns ignored), then one row per image. <c>path</c> is relative to the manifest's folder (or absolute);
 /// <c>culture</c> is an integer or C0/C1; <c>child</c> and <c>frame</c> are non-negative integers; <c>label</c> is a
 /// number in [−1, 1] and required. Fields may be double-quoted. A malformed manifest fails as a whole before any image is
-/// read, naming the file, line and field; (culture, child, frame) must be unique.
+/// read, naming the file, line and field; (culture, child, frame) must be unique; cultures are 0 (C0) and 1 (C1).
 ///
 /// Folder tree (<see cref="FromDirectory"/>): <c>DIR/c{culture}/child{id}/{frame}.{jpg|jpeg|png}</c> (case-insensitive;
 /// e.g. <c>DIR/c0/child12/000153.jpg</c>), labels from a CSV with columns <c>culture, child, frame, label</c>. Files
@@ -97,6 +97,8 @@ public sealed class ImageManifest
                 ignored.Add(file);
                 continue;
             }
+            if (culture > MaxCulture)
+                throw new CultureNetException($"{file}: folder '{parts[0]}' names culture {culture}; the study's cultures are c0 (Japan) and c1 (Serbia)");
             var key = new FrameKey(culture, child, frame);
             if (!labels.TryGetValue(key, out float label)) { unlabelled.Add(file); continue; }
             if (!seen.TryAdd(key, file))
@@ -138,11 +140,14 @@ public sealed class ImageManifest
         return i;
     }
 
+    /// <summary>The feature store knows cultures 0 (C0, Japan) and 1 (C1, Serbia).</summary>
+    public const int MaxCulture = 1;
+
     private static int ParseCulture(string s, string where)
     {
         string t = s.StartsWith('C') || s.StartsWith('c') ? s[1..] : s;
-        if (!int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int v))
-            throw new CultureNetException($"{where}: culture '{s}' is not a culture; expected an integer or C0/C1");
+        if (!int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v > MaxCulture)
+            throw new CultureNetException($"{where}: culture '{s}' is not a culture of the study; expected 0 or C0 (Japan), 1 or C1 (Serbia)");
         return v;
     }
 

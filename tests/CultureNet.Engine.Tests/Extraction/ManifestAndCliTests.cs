@@ -42,6 +42,7 @@ public sealed class ManifestAndCliTests(OracleFixture fx)
     [InlineData("path,culture,child,frame,label\na.jpg,0,1,2,0\nb.jpg,0,1,2,0\n", "line 3", "listed twice")]
     [InlineData("path,culture,child,frame,label\na.jpg,Japan,1,2,0\n", "line 2", "culture 'Japan'")]
     [InlineData("path,culture,child,frame,label\na.jpg,0,1,-2,0\n", "line 2", "frame '-2'")]
+    [InlineData("path,culture,child,frame,label\na.jpg,C2,1,2,0\n", "line 2", "culture 'C2'")]
     [InlineData("path,culture,child,frame,label\na.jpg,0,1,2\n", "line 2", "4 fields")]
     [InlineData("path,culture,child,frame,label\n", "m.csv", "no rows")]
     public void BadManifestsFailNamingFileLineAndField(string csv, string where, string what)
