@@ -10,6 +10,7 @@ public static class Program
         var root = new RootCommand("culturenet — engagement estimation engine (CultureNet reproduction)");
         // One file per command under Commands/; each returns its System.CommandLine Command.
         root.Subcommands.Add(ExtractCommand.Create());
+        root.Subcommands.Add(ExtractBenchCommand.Create());
         return CliRunner.Run(root, args);
     }
 }

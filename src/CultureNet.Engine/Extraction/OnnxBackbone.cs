@@ -22,6 +22,12 @@ public sealed record BackboneOptions
 
     public int GpuDevice { get; init; }
 
+    /// <summary>
+    /// Let ONNX Runtime's worker threads spin between parallel sections (its default). Off leaves those cycles to the
+    /// decoding threads when both share the cores, as in the extraction pipeline.
+    /// </summary>
+    public bool AllowSpinning { get; init; } = true;
+
     /// <summary>When the model declares a fixed batch of 1, rewrite it to a symbolic batch (checked by a probe run).</summary>
     public bool RelaxFixedBatch { get; init; } = true;
 }
@@ -123,6 +129,7 @@ public sealed class OnnxBackbone : IDisposable
             IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
+        if (!options.AllowSpinning) so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         string provider = "CPU";
         if (options.UseGpu)
         {
