@@ -139,13 +139,13 @@ public sealed class OnnxBackbone : IDisposable
                 so.Dispose();
                 throw new CultureNetException(
                     $"--gpu: this ONNX Runtime build has no CUDA execution provider (it offers {string.Join(", ", available)}); " +
-                    "build with -p:OnnxRuntimeGpu=true (package Microsoft.ML.OnnxRuntime.Gpu.Linux) on a host with CUDA, or drop --gpu");
+                    "build with -p:OnnxRuntimeGpu=true (package Microsoft.ML.OnnxRuntime.Gpu.Linux; needs the CUDA 13 runtime), or drop --gpu");
             }
             try { so.AppendExecutionProvider_CUDA(options.GpuDevice); }
             catch (OnnxRuntimeException e)
             {
                 so.Dispose();
-                throw new CultureNetException($"--gpu: cannot start the CUDA execution provider on device {options.GpuDevice}: {e.Message}", e);
+                throw new CultureNetException($"--gpu: cannot start the CUDA execution provider on device {options.GpuDevice} (is the CUDA 13 runtime with cuBLAS and cuDNN installed, and a GPU present?): {e.Message}", e);
             }
             provider = "CUDA";
         }
