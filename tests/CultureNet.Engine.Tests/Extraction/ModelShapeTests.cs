@@ -122,4 +122,18 @@ public sealed class ModelShapeTests(OracleFixture fx)
         Assert.Contains(path, e.Message);
         Assert.Contains("4-D image batch", e.Message);
     }
+
+    [Fact]
+    public void ThroughputMeasurementRunsBothSidesEveryRound()
+    {
+        string path = Save("gap.onnx", TinyOnnx.Model([new("GlobalAveragePool", ["x"], ["p"])], ("x", [-1, 3, 224, 224]), [("p", [-1, 3, 1, 1])]));
+        var entries = Entries("coffee.png", "rocket.jpg", "chelsea.png", "astronaut.png");
+        var seen = new List<ThroughputRound>();
+        var result = ExtractionThroughput.Measure(entries, path, new BackboneOptions(),
+            m => new ImagePreprocessor(256, m.InputWidth, m.InputHeight, PixelNormalization.Torch, m.Layout), batch: 2, rounds: 3, seen.Add);
+        Assert.Equal(3, result.Rounds.Count);
+        Assert.Equal(result.Rounds, seen);
+        Assert.All(result.Rounds, r => Assert.True(r.BareImagesPerSecond > 0 && r.PipelineImagesPerSecond > 0));
+        Assert.Equal(result.Rounds.Select(r => r.Ratio).Order().ElementAt(1), result.MedianRatio);
+    }
 }
