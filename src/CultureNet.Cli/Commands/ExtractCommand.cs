@@ -9,7 +9,8 @@ namespace CultureNet.Cli.Commands;
 /// <summary>
 /// `culturenet extract`: face images → backbone (ONNX) → feature rows with culture, child, frame and label.
 /// Rows are appended to STORE.journal as they are made (a rerun resumes from it), and the feature store is built from it
-/// at the end. Exit codes: 0 all images written; 2 some images were bad and skipped (listed); 1 error.
+/// at the end. Exit codes: 0 all images written; 2 some images were bad and skipped (listed); 1 error; 130 interrupted
+/// (Ctrl+C; rerun to resume).
 /// </summary>
 public static class ExtractCommand
 {
@@ -92,7 +93,25 @@ public static class ExtractCommand
             if (journal.Resumed > 0 || resumedFromStore > 0)
                 Console.Error.WriteLine($"resuming: {journal.Resumed} row(s) in {journal.FilePath}{(journal.RepairedTornTail ? " (a torn last record was cut off)" : "")}, {resumedFromStore} already in {storePath}");
 
-            var summary = RunWithProgress(extractor, list.Entries, sink);
+            // Ctrl+C stops after the batch in flight; the journal keeps every row written so far and a rerun resumes.
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            ExtractionSummary summary;
+            try
+            {
+                summary = RunWithProgress(extractor, list.Entries, sink, cancel.Token);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                journal.Flush(toDisk: true);
+                Console.Error.WriteLine($"interrupted: {journal.Count} row(s) kept in {journal.FilePath}; rerun the same command to resume");
+                return 130;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
             journal.Flush(toDisk: true);
 
             var table = new Table().AddColumns("", "images");
@@ -144,7 +163,7 @@ public static class ExtractCommand
         return n;
     }
 
-    private static ExtractionSummary RunWithProgress(FeatureExtractor extractor, IReadOnlyList<ManifestEntry> entries, IFeatureSink sink)
+    private static ExtractionSummary RunWithProgress(FeatureExtractor extractor, IReadOnlyList<ManifestEntry> entries, IFeatureSink sink, CancellationToken cancel)
     {
         void Report(ExtractionIssue i) => Console.Error.WriteLine($"bad image, skipped: {i.Path}: {i.Message}");
         if (!AnsiConsole.Profile.Capabilities.Interactive)
@@ -157,7 +176,7 @@ public static class ExtractCommand
                 double eta = p.ImagesPerSecond > 0 ? (p.Total - p.Done - p.Failed) / p.ImagesPerSecond : 0;
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{p.Done + p.Failed}/{p.Total} images, {p.ImagesPerSecond:F1} images/s, ETA {TimeSpan.FromSeconds(Math.Round(eta)):c}"));
-            }), Report);
+            }), Report, cancel);
         }
         ExtractionSummary? summary = null;
         AnsiConsole.Progress()
@@ -170,7 +189,7 @@ public static class ExtractCommand
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Done + p.Failed;
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"extracting {p.ImagesPerSecond,6:F1} images/s");
-                }), Report);
+                }), Report, cancel);
                 task.Value = task.MaxValue;
             });
         return summary!;

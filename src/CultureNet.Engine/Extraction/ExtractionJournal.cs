@@ -6,7 +6,8 @@ namespace CultureNet.Engine.Extraction;
 
 /// <summary>
 /// The durable, append-only record of an extraction in progress: what makes <c>culturenet extract</c> resumable.
-/// Rows are appended as they are extracted (buffered, so a kill loses at most the last ~1 MiB); a rerun reopens the
+/// Rows are appended as they are extracted (handed to the OS at least once a second, so a killed process loses at most
+/// the last second of work); a rerun reopens the
 /// journal, skips every frame it holds and appends the rest; when all images are done the rows go to the feature store.
 ///
 /// File layout (little-endian): "CNXJRNL1", u32 version (1), u32 feature width, u32 n, n bytes UTF-8 settings text
@@ -24,6 +25,7 @@ public sealed class ExtractionJournal : IFeatureSink, IDisposable
     private readonly HashSet<FrameKey> _keys = new();
     private readonly byte[] _record;
     private readonly long _dataStart;
+    private long _lastFlush = Environment.TickCount64;
 
     private ExtractionJournal(FileStream stream, int width, string settings, long dataStart)
     {
@@ -141,6 +143,14 @@ public sealed class ExtractionJournal : IFeatureSink, IDisposable
         MemoryMarshal.AsBytes(features).CopyTo(r[16..]);
         BinaryPrimitives.WriteUInt64LittleEndian(r[^8..], Fnv1a(r[..^8]));
         _stream.Write(_record);
+        // Hand rows to the operating system at least once a second: a killed process then loses at most the last
+        // second of work (fsync is left to Flush(toDisk: true) and Dispose, which guard against power loss).
+        long now = Environment.TickCount64;
+        if (now - _lastFlush >= 1000)
+        {
+            _stream.Flush(flushToDisk: false);
+            _lastFlush = now;
+        }
     }
 
     /// <summary>Pushes buffered rows to the operating system and, with <paramref name="toDisk"/>, to the disk.</summary>
