@@ -186,8 +186,12 @@ public sealed class ExtractionJournal : IFeatureSink, IDisposable
         return h;
     }
 
+    private bool _disposed;
+
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         try { _stream.Flush(flushToDisk: true); }
         finally { _stream.Dispose(); }
     }

@@ -144,9 +144,24 @@ public sealed class FeatureExtractor
                 }
                 foreach (var issue in batch.Issues) { failed.Add(issue); onIssue?.Invoke(issue); }
                 int fw = _backbone.FeatureWidth;
+                int written = 0;
                 for (int i = 0; i < batch.Count; i++)
-                    sink.Write(batch.Entries[i].Key, batch.Entries[i].Label, batch.Features.AsSpan(i * fw, fw));
-                done += batch.Count;
+                {
+                    var row = batch.Features.AsSpan(i * fw, fw);
+                    int bad = IndexOfNonFinite(row);
+                    if (bad >= 0)
+                    {
+                        // A NaN/∞ feature would poison training (and the store refuses it): report the image, keep going.
+                        var issue = new ExtractionIssue(batch.Entries[i].Path, batch.Entries[i].Source,
+                            $"the backbone gave a non-finite feature ({row[bad]} at index {bad}); the row is skipped");
+                        failed.Add(issue);
+                        onIssue?.Invoke(issue);
+                        continue;
+                    }
+                    sink.Write(batch.Entries[i].Key, batch.Entries[i].Label, row);
+                    written++;
+                }
+                done += written;
                 grey += batch.Grey;
                 upscaled += batch.Upscaled;
                 progress?.Report(new ExtractionProgress(done, failed.Count, todo.Length, clock.Elapsed));
@@ -162,6 +177,13 @@ public sealed class FeatureExtractor
         if (inferred.Reader.Completion.IsFaulted) Rethrow(inferred.Reader.Completion.Exception!);
         if (decoded.Reader.Completion.IsFaulted) Rethrow(decoded.Reader.Completion.Exception!);
         return new ExtractionSummary(entries.Count, alreadyPresent, done, failed, grey, upscaled, _backbone.FeatureWidth, clock.Elapsed);
+    }
+
+    private static int IndexOfNonFinite(ReadOnlySpan<float> row)
+    {
+        for (int i = 0; i < row.Length; i++)
+            if (!float.IsFinite(row[i])) return i;
+        return -1;
     }
 
     private static void Rethrow(AggregateException e)

@@ -136,4 +136,27 @@ public sealed class ModelShapeTests(OracleFixture fx)
         Assert.All(result.Rounds, r => Assert.True(r.BareImagesPerSecond > 0 && r.PipelineImagesPerSecond > 0));
         Assert.Equal(result.Rounds.Select(r => r.Ratio).Order().ElementAt(1), result.MedianRatio);
     }
+
+    [Fact]
+    public void NonFiniteFeaturesAreReportedAndTheRowSkipped()
+    {
+        // log(−|mean|) is NaN (or −∞): a backbone gone wrong must not put NaN rows into the store.
+        string path = Save("nan.onnx", TinyOnnx.Model(
+            [
+                new("GlobalAveragePool", ["x"], ["p"]),
+                new("Abs", ["p"], ["a"]),
+                new("Neg", ["a"], ["n"]),
+                new("Log", ["n"], ["y"]),
+            ],
+            ("x", [-1, 3, 224, 224]), [("y", [-1, 3, 1, 1])]));
+        using var model = OnnxBackbone.Load(path);
+        var pre = new ImagePreprocessor(256, 224, 224, PixelNormalization.Torch, model.Layout);
+        var sink = new InMemoryFeatureSink(3);
+        var summary = new FeatureExtractor(model, pre).Run(Entries("coffee.png", "rocket.jpg"), sink);
+        Assert.Equal(0, summary.Written);
+        Assert.Empty(sink.Rows);
+        Assert.Equal(2, summary.Failed.Count);
+        Assert.All(summary.Failed, f => Assert.Contains("non-finite", f.Message));
+        Assert.Contains(summary.Failed, f => f.Path == fx.Images["coffee.png"].Path);
+    }
 }
