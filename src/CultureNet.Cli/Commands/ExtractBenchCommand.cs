@@ -51,6 +51,9 @@ public static class ExtractBenchCommand
             Console.WriteLine(string.Create(inv, $"bare_images_per_s={result.MedianBare:F1}"));
             Console.WriteLine(string.Create(inv, $"pipeline_images_per_s={result.MedianPipeline:F1}"));
             Console.WriteLine(string.Create(inv, $"ratio={result.MedianRatio:F3}"));
+            Console.WriteLine(string.Create(inv, $"best_bare_images_per_s={result.BestBare:F1}"));
+            Console.WriteLine(string.Create(inv, $"best_pipeline_images_per_s={result.BestPipeline:F1}"));
+            Console.WriteLine(string.Create(inv, $"ratio_of_best={result.RatioOfBest:F3}"));
             return 0;
         }));
         return command;

@@ -17,6 +17,15 @@ public sealed record ThroughputResult(IReadOnlyList<ThroughputRound> Rounds, int
     /// <summary>Median of the per-round ratios: each round times both back to back, so a busy moment of a shared host hits both.</summary>
     public double MedianRatio => Median(Rounds.Select(r => r.Ratio));
 
+    public double BestBare => Rounds.Max(r => r.BareImagesPerSecond);
+    public double BestPipeline => Rounds.Max(r => r.PipelineImagesPerSecond);
+
+    /// <summary>
+    /// Best pipeline rate over best bare rate. Load from other tenants only ever slows a measurement down, so the best
+    /// reading of each side is its closest to an undisturbed machine; on a busy shared host this is the steadier figure.
+    /// </summary>
+    public double RatioOfBest => BestPipeline / BestBare;
+
     private static double Median(IEnumerable<double> values)
     {
         var s = values.Order().ToArray();
