@@ -165,9 +165,9 @@ public static class ExtractCommand
 
     private static ExtractionSummary RunWithProgress(FeatureExtractor extractor, IReadOnlyList<ManifestEntry> entries, IFeatureSink sink, CancellationToken cancel)
     {
-        void Report(ExtractionIssue i) => Console.Error.WriteLine($"bad image, skipped: {i.Path}: {i.Message}");
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
+            void Report(ExtractionIssue i) => Console.Error.WriteLine($"bad image, skipped: {i.Path}: {i.Message}");
             var last = DateTime.UtcNow;
             return extractor.Run(entries, sink, new SyncProgress(p =>
             {
@@ -179,6 +179,9 @@ public static class ExtractCommand
             }), Report, cancel);
         }
         ExtractionSummary? summary = null;
+        // Through the live display (printing beside it would tear the progress bar).
+        void ReportLive(ExtractionIssue i) =>
+            AnsiConsole.MarkupLineInterpolated($"[yellow]bad image, skipped:[/] {i.Path}: {i.Message}");
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
@@ -189,7 +192,7 @@ public static class ExtractCommand
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Done + p.Failed;
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"extracting {p.ImagesPerSecond,6:F1} images/s");
-                }), Report, cancel);
+                }), ReportLive, cancel);
                 task.Value = task.MaxValue;
             });
         return summary!;
