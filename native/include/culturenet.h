@@ -132,9 +132,12 @@ CN_API cn_status cn_adadelta_get_state(const cn_adadelta* opt, int32_t layer, in
 CN_API cn_status cn_train_batch(cn_mlp* net, cn_adadelta* opt, const float* x, const float* y, int32_t rows,
                                 float* loss, float* mae);
 
-/* One epoch: the rows of x (rows x in_units) and y (rows x out_units) are visited in the order given by
- * `order` (rows indices; NULL means 0..rows-1), in consecutive batches of `batch` rows, the last partial
- * batch kept. loss/mae receive the mean of the batch values weighted by batch size (Keras' epoch log).
+/* One epoch over `rows` rows, in consecutive batches of `batch` rows, the last partial batch kept.
+ * Without `order` (NULL) the rows are x[0..rows-1] and y[0..rows-1] (x is rows x in_units, y rows x out_units).
+ * With `order` (`rows` entries), batch rows are x[order[i]] and y[order[i]]: x and y may be larger arrays (e.g. a
+ * whole memory-mapped feature store) and `order` selects and orders the training rows among them; entries must be
+ * >= 0 and valid rows of x and y (the caller guarantees the upper bound, the engine cannot see it).
+ * loss/mae receive the mean of the batch values weighted by batch size (Keras' epoch log).
  * Gathering by `order` happens inside, so callers pass their arrays without copying. */
 CN_API cn_status cn_train_epoch(cn_mlp* net, cn_adadelta* opt, const float* x, const float* y, int64_t rows,
                                 const int64_t* order, int32_t batch, double* loss, double* mae);

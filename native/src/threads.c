@@ -1,0 +1,31 @@
+/* threads.c — one thread count for BLAS and the engine's own OpenMP loops. */
+#include "internal.h"
+
+#include <omp.h>
+#include <stdatomic.h>
+
+/* 0 = not set yet: all cores. Kept as a global (not omp_set_num_threads, which is per calling thread) so a
+ * setting made on one thread holds for calls made on another. */
+static atomic_int cn_thread_count = 0;
+
+static int cn_all_cores(void)
+{
+    int n = omp_get_num_procs();
+    return n > 0 ? n : 1;
+}
+
+int cn__threads(void)
+{
+    int n = atomic_load_explicit(&cn_thread_count, memory_order_relaxed);
+    return n > 0 ? n : cn_all_cores();
+}
+
+CN_API void cn_set_num_threads(int32_t n)
+{
+    int t = n > 0 ? (int)n : cn_all_cores();
+    atomic_store_explicit(&cn_thread_count, t, memory_order_relaxed);
+    cn__blas_set_threads(t);
+    omp_set_num_threads(t);
+}
+
+CN_API int32_t cn_get_num_threads(void) { return (int32_t)cn__threads(); }

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace CultureNet.Engine.Benchmarking;
+
+/// <summary>
+/// The machine's own limit for GenNet training: cblas_sgemm GFLOP/s at the fc1 shape (128 × 500 × 2048), through the
+/// same libblas.so.3 the engine links (OpenBLAS where installed). Counting 6 multiply-adds per sample of GenNet's
+/// 1.15 M, that rate caps training at GFLOP/s · 1e9 / 6.9e6 samples/s.
+/// </summary>
+public static unsafe partial class SgemmProbe
+{
+    public const int M = 128, N = 500, K = 2048;
+
+    /// <summary>Multiply-adds of one GenNet sample (2048·500 + 500·200 + 200·100 + 100·50 + 50·1).</summary>
+    public const double GenNetMacsPerSample = 2048.0 * 500 + 500 * 200 + 200 * 100 + 100 * 50 + 50;
+    /// <summary>FLOPs per sample counted as 6 × multiply-adds (forward 2, input gradient 2, weight gradient 2).</summary>
+    public const double GenNetFlopsPerSample = 6 * GenNetMacsPerSample;
+
+    public static double LimitSamplesPerSecond(double gflops) => gflops * 1e9 / GenNetFlopsPerSample;
+
+    [LibraryImport("libblas.so.3", EntryPoint = "cblas_sgemm")]
+    private static partial void CblasSgemm(int order, int transA, int transB, int m, int n, int k, float alpha,
+                                           float* a, int lda, float* b, int ldb, float beta, float* c, int ldc);
+
+    /// <summary>Best GFLOP/s over <paramref name="repetitions"/> timed batches of calls, after a warm-up.</summary>
+    public static double MeasureGflops(int repetitions = 7, double secondsPerRepetition = 0.3)
+    {
+        var a = new float[M * K];
+        var b = new float[K * N];
+        var c = new float[M * N];
+        var rng = new Random(1);
+        for (int i = 0; i < a.Length; i++) a[i] = (float)rng.NextDouble();
+        for (int i = 0; i < b.Length; i++) b[i] = (float)rng.NextDouble();
+        double best = 0;
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            for (int i = 0; i < 20; i++) Call(pa, pb, pc);
+            for (int rep = 0; rep < repetitions; rep++)
+            {
+                var clock = Stopwatch.StartNew();
+                int calls = 0;
+                do
+                {
+                    Call(pa, pb, pc);
+                    calls++;
+                } while (clock.Elapsed.TotalSeconds < secondsPerRepetition);
+                best = Math.Max(best, 2.0 * M * N * K * calls / clock.Elapsed.TotalSeconds / 1e9);
+            }
+        }
+        return best;
+    }
+
+    /// <summary>One fc1-shaped product; exposed for BenchmarkDotNet.</summary>
+    public static void Call(float* a, float* b, float* c) => CblasSgemm(101, 111, 111, M, N, K, 1f, a, K, b, N, 0f, c, N);
+}

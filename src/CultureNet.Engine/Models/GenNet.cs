@@ -1,0 +1,33 @@
+using CultureNet.Engine.Nn;
+using CultureNet.Engine.Nn.Layers;
+using CultureNet.Engine.Weights;
+
+namespace CultureNet.Engine.Models;
+
+/// <summary>
+/// The paper's GenNet head: Dense input→500→200→100→50→1, ReLU on the hidden layers, linear output. The input width
+/// is whatever the backbone gives (2048 for ResNet-50).
+/// </summary>
+public static class GenNet
+{
+    public static readonly int[] HiddenUnits = [500, 200, 100, 50];
+
+    public static Sequential Create(int inputDim, IReadOnlyList<int>? hiddenUnits = null, int outputs = 1, int? seed = null)
+    {
+        var model = new Sequential(seed);
+        var hidden = hiddenUnits ?? HiddenUnits;
+        for (int i = 0; i < hidden.Count; i++)
+            model.Add(i == 0 ? new Dense(hidden[i], activation: "relu", inputDim: inputDim) : new Dense(hidden[i], activation: "relu"));
+        model.Add(hidden.Count == 0 ? new Dense(outputs, activation: "linear", inputDim: inputDim) : new Dense(outputs, activation: "linear"));
+        return model;
+    }
+
+    /// <summary>A model shaped after a weight file (hidden layers ReLU, last linear), with the file's weights loaded.</summary>
+    public static Sequential FromWeightFile(string path)
+    {
+        var layers = WeightFile.Read(path);
+        var model = Create(layers[0].KernelRows, layers.Take(layers.Count - 1).Select(l => l.KernelCols).ToList(), layers[^1].KernelCols);
+        model.Load(path);
+        return model;
+    }
+}

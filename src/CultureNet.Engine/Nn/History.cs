@@ -1,0 +1,35 @@
+namespace CultureNet.Engine.Nn;
+
+/// <summary>
+/// What Fit returns, as Keras' History: per-epoch values by key (loss, mae, val_loss, val_mae), so
+/// <c>history["val_loss"][epoch]</c> reads like <c>history.history['val_loss'][epoch]</c>. Also the epoch's
+/// wall time and training throughput, and the warnings Keras would have printed.
+/// </summary>
+public sealed class History
+{
+    private readonly Dictionary<string, List<double>> _values = new();
+
+    public IReadOnlyList<double> this[string key] => _values.TryGetValue(key, out var list)
+        ? list
+        : throw new KeyNotFoundException($"history has no '{key}'; it has {string.Join(", ", _values.Keys)}");
+
+    public IReadOnlyCollection<string> Keys => _values.Keys;
+    public List<int> Epoch { get; } = new();
+    public List<double> EpochSeconds { get; } = new();
+    public List<double> SamplesPerSecond { get; } = new();
+    public List<string> Warnings { get; } = new();
+
+    public bool Contains(string key) => _values.ContainsKey(key);
+
+    internal void Append(int epoch, IReadOnlyDictionary<string, double> logs, double seconds, double samplesPerSecond)
+    {
+        Epoch.Add(epoch);
+        foreach (var (key, value) in logs)
+        {
+            if (!_values.TryGetValue(key, out var list)) _values[key] = list = new List<double>();
+            list.Add(value);
+        }
+        EpochSeconds.Add(seconds);
+        SamplesPerSecond.Add(samplesPerSecond);
+    }
+}

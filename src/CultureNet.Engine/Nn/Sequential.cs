@@ -1,0 +1,342 @@
+using System.Diagnostics;
+using CultureNet.Engine.Native;
+using CultureNet.Engine.Nn.Callbacks;
+using CultureNet.Engine.Nn.Initializers;
+using CultureNet.Engine.Nn.Layers;
+using CultureNet.Engine.Nn.Optimizers;
+
+namespace CultureNet.Engine.Nn;
+
+/// <summary>
+/// Keras' Sequential model over Dense layers, trained by the native engine. A port reads line for line:
+/// <code>
+/// var model = new Sequential(seed: 1);
+/// model.Add(new Dense(500, activation: "relu", inputDim: 2048));
+/// ...
+/// model.Compile(optimizer: new Adadelta(), loss: "mse", metrics: ["mae"]);
+/// var history = model.Fit(x, y, epochs: 20, batchSize: 128, validationData: (vx, vy),
+///                         callbacks: [new EarlyStopping(monitor: "val_loss", minDelta: 0.01, patience: 4)]);
+/// </code>
+/// Defaults follow the CultureNet reference (batch 128, ≤ 20 epochs), not Keras' own (32, 1).
+/// </summary>
+public sealed unsafe class Sequential : IDisposable
+{
+    private readonly List<Dense> _layers = new();
+    private readonly Random _random;
+    private MlpHandle? _net;
+    private AdadeltaHandle? _optimizer;
+    private Adadelta? _optimizerConfig;
+    private History? _currentHistory;
+
+    /// <summary>With a seed, initial weights and shuffling are reproducible bit for bit on the same machine.</summary>
+    public Sequential(int? seed = null)
+    {
+        Seed = seed;
+        _random = seed is int s ? new Random(s) : new Random();
+    }
+
+    public int? Seed { get; }
+    public IReadOnlyList<Dense> Layers => _layers;
+    public bool IsBuilt => _net is not null;
+    public bool IsCompiled => _optimizer is not null;
+    /// <summary>Set by a callback (e.g. EarlyStopping) to end Fit after the current epoch.</summary>
+    public bool StopTraining { get; set; }
+    public int InputDim => _layers.Count > 0 ? _layers[0].InputDim ?? 0 : 0;
+    public int OutputDim => _layers.Count > 0 ? _layers[^1].Units : 0;
+
+    public void Add(Dense layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (IsBuilt) throw new CultureNetException("cannot add a layer to a model that is already built");
+        if (layer.Model is not null) throw new CultureNetException($"layer {layer.Name} already belongs to a model");
+        if (_layers.Count == 0)
+        {
+            if (layer.InputDim is null) throw new CultureNetException("the first layer needs inputDim (Keras' input_dim)");
+        }
+        else
+        {
+            int previous = _layers[^1].Units;
+            if (layer.InputDim is int given && given != previous)
+                throw new CultureNetException($"layer {_layers.Count + 1}: inputDim {given} does not match the previous layer's {previous} units");
+            layer.InputDim = previous;
+        }
+        layer.Model = this;
+        layer.Index = _layers.Count;
+        layer.Name ??= $"dense_{_layers.Count + 1}";
+        _layers.Add(layer);
+    }
+
+    /// <summary>Creates the native network and draws the initial weights (glorot_uniform kernels, zero biases).</summary>
+    public void Build()
+    {
+        if (IsBuilt) return;
+        if (_layers.Count == 0) throw new CultureNetException("the model has no layers");
+        NativeEngine.EnsureLoaded();
+        var widths = new int[_layers.Count + 1];
+        var activations = new int[_layers.Count];
+        widths[0] = _layers[0].InputDim!.Value;
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            widths[i + 1] = _layers[i].Units;
+            activations[i] = (int)_layers[i].Activation;
+        }
+        fixed (int* w = widths)
+        fixed (int* a = activations)
+        {
+            NativeEngine.Check(NativeMethods.MlpCreate(_layers.Count, w, a, out var net));
+            _net = net;
+        }
+        var glorot = new GlorotUniform();
+        foreach (var layer in _layers)
+        {
+            var kernel = new float[layer.KernelSize];
+            (layer.KernelInitializer ?? glorot).Fill(kernel, layer.InputDim!.Value, layer.Units, _random);
+            SetLayerWeights(layer.Index, kernel, new float[layer.Units]);
+        }
+    }
+
+    /// <summary>Fixes the trainable flags and starts a fresh optimizer state, as Keras' compile does.</summary>
+    public void Compile(Adadelta optimizer, string loss = "mse", IEnumerable<string>? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (loss is not ("mse" or "mean_squared_error"))
+            throw new CultureNetException($"loss '{loss}' is not supported; the engine trains with 'mse'");
+        foreach (var metric in metrics ?? [])
+            if (metric is not ("mae" or "mean_absolute_error"))
+                throw new CultureNetException($"metric '{metric}' is not supported; the engine reports 'mae'");
+        Build();
+        foreach (var layer in _layers)
+            NativeEngine.Check(NativeMethods.MlpSetTrainable(_net!, layer.Index, layer.Trainable ? 1 : 0));
+        _optimizer?.Dispose();
+        NativeEngine.Check(NativeMethods.AdadeltaCreate(_net!, (float)optimizer.Lr, (float)optimizer.Rho, (float)optimizer.Epsilon, out var opt));
+        _optimizer = opt;
+        _optimizerConfig = optimizer;
+    }
+
+    public Adadelta? Optimizer => _optimizerConfig;
+
+    /// <summary>
+    /// Keras' fit: every epoch the row order is reshuffled (unless <paramref name="shuffle"/> is false, then rows go
+    /// in order), rows are taken in batches of <paramref name="batchSize"/> with the last partial batch kept, the
+    /// logged loss/mae are batch-size-weighted means over the epoch, validation runs at the end of each epoch.
+    /// <paramref name="seed"/> fixes the shuffling; without it the model's generator is used.
+    /// </summary>
+    public History Fit(Matrix x, Matrix y, int epochs = 20, int batchSize = 128,
+                       (Matrix X, Matrix Y)? validationData = null, IEnumerable<Callback>? callbacks = null,
+                       bool shuffle = true, int? seed = null)
+    {
+        if (!IsCompiled) throw new CultureNetException("compile the model before fitting it");
+        if (epochs < 0) throw new CultureNetException($"epochs must be >= 0, got {epochs}");
+        if (batchSize <= 0) throw new CultureNetException($"batchSize must be positive, got {batchSize}");
+        CheckPair(x, y, "x", "y");
+        x.EnsureFinite("x");
+        y.EnsureFinite("y");
+        if (validationData is var (vx, vy))
+        {
+            CheckPair(vx, vy, "validation x", "validation y");
+            vx.EnsureFinite("validation x");
+            vy.EnsureFinite("validation y");
+        }
+
+        var (xBase, yBase, positions) = AlignForTraining(x, y);
+        var validation = validationData is var (vx2, vy2) ? (Dense(vx2), Dense(vy2)) : ((Matrix, Matrix)?)null;
+        var rng = seed is int s ? new Random(s) : _random;
+        var callbackList = (callbacks ?? []).ToList();
+        var history = new History();
+        _currentHistory = history;
+        StopTraining = false;
+        foreach (var cb in callbackList) cb.Model = this;
+        foreach (var cb in callbackList) cb.OnTrainBegin();
+
+        long n = x.Rows;
+        // Keras shuffles one index array in place every epoch; a view maps those positions to its base rows.
+        var indexArray = new long[n];
+        for (long i = 0; i < n; i++) indexArray[i] = i;
+        var order = new long[n];
+        bool identity = positions is null;
+
+        using (var xPin = xBase.PinDense())
+        using (var yPin = yBase.PinDense())
+        {
+            for (int epoch = 0; epoch < epochs; epoch++)
+            {
+                foreach (var cb in callbackList) cb.OnEpochBegin(epoch);
+                if (shuffle) Shuffle(indexArray, rng);
+                bool useOrder = shuffle || !identity;
+                if (useOrder)
+                    for (long i = 0; i < n; i++) order[i] = positions is null ? indexArray[i] : positions[indexArray[i]];
+                var clock = Stopwatch.StartNew();
+                double loss, mae;
+                fixed (long* o = order)
+                {
+                    NativeEngine.Check(NativeMethods.TrainEpoch(_net!, _optimizer!, xPin.Pointer, yPin.Pointer, n,
+                        useOrder ? o : null, batchSize, out loss, out mae));
+                }
+                double seconds = clock.Elapsed.TotalSeconds;
+                var logs = new Dictionary<string, double> { ["loss"] = loss, ["mae"] = mae };
+                if (validation is var (valX, valY))
+                {
+                    var (valLoss, valMae) = EvaluateDense(valX, valY, batchSize);
+                    logs["val_loss"] = valLoss;
+                    logs["val_mae"] = valMae;
+                }
+                history.Append(epoch, logs, seconds, n / Math.Max(seconds, 1e-9));
+                foreach (var cb in callbackList) cb.OnEpochEnd(epoch, logs);
+                if (StopTraining) break;
+            }
+        }
+        foreach (var cb in callbackList) cb.OnTrainEnd();
+        _currentHistory = null;
+        return history;
+    }
+
+    /// <summary>Keras' evaluate: (loss, mae) over all rows.</summary>
+    public Evaluation Evaluate(Matrix x, Matrix y, int batchSize = 128)
+    {
+        Build();
+        CheckPair(x, y, "x", "y");
+        var (loss, mae) = EvaluateDense(Dense(x), Dense(y), batchSize);
+        return new Evaluation(loss, mae);
+    }
+
+    /// <summary>Predictions, row-major rows × output units.</summary>
+    public float[] Predict(Matrix x, int batchSize = 4096)
+    {
+        Build();
+        if (x.Cols != InputDim) throw new CultureNetException($"x has {x.Cols} columns, the model expects {InputDim}");
+        var result = new float[checked(x.Rows * OutputDim)];
+        if (!x.IsView)
+        {
+            using var pin = x.PinDense();
+            fixed (float* r = result)
+                NativeEngine.Check(NativeMethods.MlpPredict(_net!, pin.Pointer, x.Rows, r));
+            return result;
+        }
+        // A view is gathered a chunk at a time so a large index list never needs one big copy.
+        var chunk = new float[Math.Min(x.Rows, batchSize) * x.Cols];
+        for (long start = 0; start < x.Rows; start += batchSize)
+        {
+            int rows = (int)Math.Min(batchSize, x.Rows - start);
+            for (int r = 0; r < rows; r++) x.Row(start + r).CopyTo(chunk.AsSpan(r * x.Cols, x.Cols));
+            fixed (float* c = chunk)
+            fixed (float* r = &result[start * OutputDim])
+                NativeEngine.Check(NativeMethods.MlpPredict(_net!, c, rows, r));
+        }
+        return result;
+    }
+
+    /// <summary>Output of layer <paramref name="layer"/> (0-based) for every row; lets callers cache the activations
+    /// under frozen layers.</summary>
+    public float[] Activations(int layer, Matrix x)
+    {
+        Build();
+        if ((uint)layer >= (uint)_layers.Count) throw new CultureNetException($"layer {layer} outside 0..{_layers.Count - 1}");
+        var dense = Dense(x);
+        var result = new float[checked(x.Rows * _layers[layer].Units)];
+        using var pin = dense.PinDense();
+        fixed (float* r = result)
+            NativeEngine.Check(NativeMethods.MlpActivations(_net!, layer, pin.Pointer, dense.Rows, r));
+        return result;
+    }
+
+    /// <summary>All weights in Keras order: [kernel_1, bias_1, kernel_2, bias_2, …].</summary>
+    public float[][] GetWeights() => _layers.SelectMany(l => GetLayerWeights(l.Index)).ToArray();
+
+    public void SetWeights(IReadOnlyList<float[]> weights)
+    {
+        if (weights.Count != 2 * _layers.Count)
+            throw new CultureNetException($"SetWeights: expected {2 * _layers.Count} arrays (kernel and bias per layer), got {weights.Count}");
+        for (int i = 0; i < _layers.Count; i++) SetLayerWeights(i, weights[2 * i], weights[2 * i + 1]);
+    }
+
+    internal float[][] GetLayerWeights(int index)
+    {
+        Build();
+        var layer = _layers[index];
+        var kernel = new float[layer.KernelSize];
+        var bias = new float[layer.Units];
+        fixed (float* k = kernel)
+        fixed (float* b = bias)
+            NativeEngine.Check(NativeMethods.MlpGetWeights(_net!, index, k, b));
+        return [kernel, bias];
+    }
+
+    internal void SetLayerWeights(int index, float[] kernel, float[] bias)
+    {
+        Build();
+        var layer = _layers[index];
+        if (kernel.Length != layer.KernelSize || bias.Length != layer.Units)
+            throw new CultureNetException(
+                $"{layer.Name}: expected kernel {layer.InputDim}x{layer.Units} ({layer.KernelSize} values) and bias {layer.Units}, got {kernel.Length} and {bias.Length} values");
+        fixed (float* k = kernel)
+        fixed (float* b = bias)
+            NativeEngine.Check(NativeMethods.MlpSetWeights(_net!, index, k, b));
+    }
+
+    /// <summary>Adadelta's accumulators of one layer's kernel (which = 0) or bias (which = 1): (E[g²], E[Δx²]).</summary>
+    public (float[] AccumGrad, float[] AccumUpdate) GetOptimizerState(int layer, int which)
+    {
+        if (!IsCompiled) throw new CultureNetException("the model is not compiled");
+        int count = which == 0 ? _layers[layer].KernelSize : _layers[layer].Units;
+        var g = new float[count];
+        var u = new float[count];
+        fixed (float* gp = g)
+        fixed (float* up = u)
+            NativeEngine.Check(NativeMethods.AdadeltaGetState(_optimizer!, layer, which, gp, up));
+        return (g, u);
+    }
+
+    internal void Warn(string message) => _currentHistory?.Warnings.Add(message);
+
+    public void Dispose()
+    {
+        _optimizer?.Dispose();
+        _net?.Dispose();
+    }
+
+    private void CheckPair(Matrix x, Matrix y, string xName, string yName)
+    {
+        if (_layers.Count == 0) throw new CultureNetException("the model has no layers");
+        if (x.Rows == 0) throw new CultureNetException($"{xName} has no rows");
+        if (x.Cols != InputDim) throw new CultureNetException($"{xName} has {x.Cols} columns, the model expects {InputDim}");
+        if (y.Cols != OutputDim) throw new CultureNetException($"{yName} has {y.Cols} columns, the model has {OutputDim} outputs");
+        if (x.Rows != y.Rows) throw new CultureNetException($"{xName} has {x.Rows} rows but {yName} has {y.Rows}");
+    }
+
+    /// <summary>
+    /// Dense (x, y) buffers for the native epoch call, plus for a view of x the base row of each position. y is
+    /// placed on x's base rows so one order array serves both.
+    /// </summary>
+    private static (Matrix XBase, Matrix YBase, long[]? Positions) AlignForTraining(Matrix x, Matrix y)
+    {
+        if (!x.IsView) return (x, Dense(y), null);
+        var positions = x.RowIndices!;
+        if (y.IsView && ReferenceEquals(y.RowIndices, positions)) return (x.Base, y.Base, positions);
+        if (y.IsView && y.Base.Rows == x.Base.Rows && y.RowIndices!.AsSpan().SequenceEqual(positions)) return (x.Base, y.Base, positions);
+        var aligned = new float[checked(x.Base.Rows * y.Cols)];
+        for (long i = 0; i < positions.LongLength; i++) y.Row(i).CopyTo(aligned.AsSpan((int)(positions[i] * y.Cols), y.Cols));
+        return (x.Base, new Matrix(aligned, x.Base.Rows, y.Cols), positions);
+    }
+
+    private static Matrix Dense(Matrix m) => m.IsView ? new Matrix(m.ToArray(), m.Rows, m.Cols) : m;
+
+    private (double Loss, double Mae) EvaluateDense(Matrix x, Matrix y, int batchSize)
+    {
+        using var xp = x.PinDense();
+        using var yp = y.PinDense();
+        NativeEngine.Check(NativeMethods.MlpEvaluate(_net!, xp.Pointer, yp.Pointer, x.Rows, batchSize, out var mse, out var mae));
+        return (mse, mae);
+    }
+
+    private static void Shuffle(long[] items, Random rng)
+    {
+        for (long i = items.LongLength - 1; i > 0; i--)
+        {
+            long j = rng.NextInt64(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+}
+
+/// <summary>What Evaluate returns: Keras' [loss, mae].</summary>
+public readonly record struct Evaluation(double Loss, double Mae);
