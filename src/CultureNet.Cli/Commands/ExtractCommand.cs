@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CultureNet.Engine;
+using CultureNet.Engine.Data;
 using CultureNet.Engine.Extraction;
 using Spectre.Console;
 
@@ -9,7 +10,7 @@ namespace CultureNet.Cli.Commands;
 /// <summary>
 /// `culturenet extract`: face images → backbone (ONNX) → feature rows with culture, child, frame and label.
 /// Rows are appended to STORE.journal as they are made (a rerun resumes from it), and the feature store is built from it
-/// at the end. Exit codes: 0 all images written; 2 some images were bad and skipped (listed); 1 error; 130 interrupted
+/// at the end (an existing store from an earlier run with the same settings gets the new rows added). Exit codes: 0 all images written; 2 some images were bad and skipped (listed); 1 error; 130 interrupted
 /// (Ctrl+C; rerun to resume).
 /// </summary>
 public static class ExtractCommand
@@ -36,11 +37,12 @@ public static class ExtractCommand
         var ortThreads = new Option<int>("--ort-threads") { Description = "ONNX Runtime intra-op threads (0 = all cores)", DefaultValueFactory = _ => 0 };
         var gpu = new Option<bool>("--gpu") { Description = "run the backbone with ONNX Runtime's CUDA execution provider (error if this build has none)" };
         var gpuDevice = new Option<int>("--gpu-device") { Description = "CUDA device index", DefaultValueFactory = _ => 0 };
+        var dtype = new Option<string>("--dtype") { Description = "feature precision in a new store: float32 or float16 (half the size)", DefaultValueFactory = _ => "float32" };
 
         var command = new Command("extract", "Extract backbone features from face images into a feature store")
         {
             images, manifest, labels, backbone, output, batch, size, preset, mean, std, scale, order, layout, outputName,
-            inputSize, allowUpscale, threads, ortThreads, gpu, gpuDevice,
+            inputSize, allowUpscale, threads, ortThreads, gpu, gpuDevice, dtype,
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
@@ -80,13 +82,19 @@ public static class ExtractCommand
 
             string storePath = r.GetValue(output)!;
             string settings = string.Create(CultureInfo.InvariantCulture,
-                $"backbone {Path.GetFileName(modelPath)} ({new FileInfo(modelPath).Length} bytes), output {model.OutputName}, size {pre.ResizeShorterSide}, crop {pre.CropWidth}x{pre.CropHeight} {pre.Layout}, {normalization}, upscale {pre.AllowUpscale}");
+                $"backbone {Path.GetFileName(modelPath)} ({new FileInfo(modelPath).Length} bytes), output {model.OutputName}, size {pre.ResizeShorterSide}, crop {pre.CropWidth}x{pre.CropHeight} {pre.Layout}, {normalization}");
             Console.Error.WriteLine($"backbone: {modelPath}");
             Console.Error.WriteLine($"  input {model.InputName} {pre.CropWidth}×{pre.CropHeight} {model.Layout}, output {model.OutputName} → {model.FeatureWidth}-D, " +
                 $"{model.ExecutionProvider}{(model.BatchRelaxed ? ", batch dimension relaxed from 1" : model.FixedBatch is { } fb ? $", fixed batch {fb}" : "")}");
             Console.Error.WriteLine($"  preprocessing: shorter side → {pre.ResizeShorterSide}, centre crop {pre.CropWidth}×{pre.CropHeight}, {normalization}");
 
-            var present = FeatureStoreOutput.ExistingKeys(storePath, model.FeatureWidth);
+            var storeType = r.GetValue(dtype)!.ToLowerInvariant() switch
+            {
+                "float32" => FeatureDType.Float32,
+                "float16" => FeatureDType.Float16,
+                var t => throw new CultureNetException($"--dtype '{t}': expected float32 or float16"),
+            };
+            var present = FeatureStoreOutput.ExistingKeys(storePath, model.FeatureWidth, settings);
             using var journal = ExtractionJournal.OpenOrCreate(FeatureStoreOutput.JournalPath(storePath), model.FeatureWidth, settings);
             var sink = new ResumeSink(journal, present);
             int resumedFromStore = list.Entries.Count(e => present.Contains(e.Key));
@@ -124,7 +132,7 @@ public static class ExtractCommand
             table.AddRow("rate", string.Create(CultureInfo.InvariantCulture, $"{summary.ImagesPerSecond:F1} images/s ({summary.Elapsed.TotalSeconds:F1} s)"));
             AnsiConsole.Write(table);
 
-            int rows = FeatureStoreOutput.Finish(storePath, journal, Console.Error);
+            long rows = FeatureStoreOutput.Finish(storePath, journal, settings, storeType);
             Console.WriteLine($"{rows} rows of {model.FeatureWidth} features in {storePath}");
             if (summary.Failed.Count > 0)
             {

@@ -1,3 +1,4 @@
+using CultureNet.Engine.Data;
 using CultureNet.Engine.Extraction;
 
 namespace CultureNet.Engine.Tests.Extraction;
@@ -120,9 +121,80 @@ public sealed class ManifestAndCliTests(OracleFixture fx)
         Assert.True(rc == 2, log);
         Assert.True(rc2 == 2, log);
         Assert.Contains($"{Path.Combine(d, "t.jpg")}: ", log);
-        Assert.Contains("resuming: 2 row(s)", log);
-        using var j = ExtractionJournal.OpenOrCreate(FeatureStoreOutput.JournalPath(store), 512, ReadSettings(FeatureStoreOutput.JournalPath(store)));
-        Assert.Equal(2, j.Count);
+        Assert.Contains("2 already in", log);
+        Assert.False(File.Exists(FeatureStoreOutput.JournalPath(store)), "the journal is removed once its rows are in the store");
+        using (var fs = FeatureStore.Open(store, verifyChecksums: true))
+        {
+            Assert.Equal(512, fs.Dim);
+            Assert.Equal(2, fs.RowCount);
+            Assert.Equal(new byte[] { 0, 1 }, fs.Cultures.ToArray());
+            Assert.Equal(new[] { 1, 2 }, fs.Children.ToArray());
+            Assert.Equal(new[] { 0.5f, -0.5f }, fs.Labels.ToArray());
+        }
+
+        // The bad image is replaced by a good one: a rerun adds just that row to the existing store.
+        File.Copy(fx.Images["chelsea.png"].Path, Path.Combine(d, "t.jpg"), overwrite: true);
+        err = new StringWriter();
+        try
+        {
+            Console.SetError(err);
+            rc = CultureNet.Cli.Program.Main(["extract", "--manifest", m, "--out", store, "--batch", "2"]);
+        }
+        finally { Console.SetError(oldErr); }
+        Assert.True(rc == 0, err.ToString());
+        using (var fs = FeatureStore.Open(store, verifyChecksums: true))
+        {
+            Assert.Equal(3, fs.RowCount);
+            Assert.Equal(new[] { 0, 1, 0 }, fs.Frames.ToArray()); // grouped by child, frame order
+            Assert.Equal(new[] { 0.5f, 0.1f, -0.5f }, fs.Labels.ToArray());
+        }
+
+        // Other preprocessing must not be mixed into this store.
+        err = new StringWriter();
+        try
+        {
+            Console.SetError(err);
+            rc = CultureNet.Cli.Program.Main(["extract", "--manifest", m, "--out", store, "--size", "300"]);
+        }
+        finally { Console.SetError(oldErr); }
+        Assert.Equal(1, rc);
+        Assert.Contains("other settings", err.ToString());
+    }
+
+    [Fact]
+    public void StoreRowsEqualThePipelineFeatures()
+    {
+        string d = NewDir();
+        string m = Write(d, "m.csv", $"path,culture,child,frame,label\n{fx.Images["coffee.png"].Path},1,4,9,0.25\n{fx.Images["camera.png"].Path},0,3,1,-0.75\n");
+        string store = Path.Combine(d, "store");
+        var err = new StringWriter();
+        var oldErr = Console.Error;
+        int rc;
+        try
+        {
+            Console.SetError(err);
+            rc = CultureNet.Cli.Program.Main(["extract", "--manifest", m, "--out", store, "--dtype", "float16"]);
+        }
+        finally { Console.SetError(oldErr); }
+        Assert.True(rc == 0, err.ToString());
+
+        var pre = new ImagePreprocessor(256, 224, 224, BuiltInBackbone.Normalization, TensorLayout.Nchw);
+        var sink = new InMemoryFeatureSink(512);
+        var entries = ImageManifest.Load(m).Entries;
+        new FeatureExtractor(fx.Backbone, pre).Run(entries, sink);
+        using var fs = FeatureStore.Open(store);
+        Assert.Equal(FeatureDType.Float16, fs.DType);
+        foreach (var e in entries)
+        {
+            long row = fs.FindRow(e.Key.Culture, e.Key.Child, e.Key.Frame);
+            var stored = fs.HalfFeatures(row, 1);
+            var expected = sink[e.Key];
+            for (int i = 0; i < 512; i++) Assert.Equal((float)(Half)expected[i], (float)stored[i]);
+            Assert.Equal(e.Label, fs.Labels[(int)row]);
+        }
+        string settings = File.ReadAllText(Path.Combine(store, FeatureStoreOutput.SettingsFileName));
+        Assert.Contains("ResNet18.onnx", settings);
+        Assert.Contains("size 256", settings);
     }
 
     [Fact]
@@ -141,12 +213,5 @@ public sealed class ManifestAndCliTests(OracleFixture fx)
         finally { Console.SetError(oldErr); }
         Assert.Equal(1, rc);
         Assert.Contains("--preset", err.ToString());
-    }
-
-    private static string ReadSettings(string journal)
-    {
-        byte[] b = File.ReadAllBytes(journal);
-        int n = BitConverter.ToInt32(b, 16);
-        return System.Text.Encoding.UTF8.GetString(b, 20, n);
     }
 }
