@@ -1,5 +1,6 @@
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Extraction;
+using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Extraction;
 
@@ -98,6 +99,8 @@ public sealed class ManifestAndCliTests(OracleFixture fx)
         Assert.Contains("CMYK", cmyk.Message);
     }
 
+    private static CliProcess.Result Cli(params string[] args) => CliProcess.Run(["extract", .. args]);
+
     [Fact]
     public void CliExtractsReportsBadImagesAndResumes()
     {
@@ -107,21 +110,13 @@ public sealed class ManifestAndCliTests(OracleFixture fx)
         File.Copy(Path.Combine(fx.SkimageData, "truncated.jpg"), Path.Combine(d, "t.jpg"));
         string m = Write(d, "m.csv", "path,culture,child,frame,label\na.png,0,1,0,0.5\nt.jpg,0,1,1,0.1\nr.jpg,1,2,0,-0.5\n");
         string store = Path.Combine(d, "store");
-        var err = new StringWriter();
-        var oldErr = Console.Error;
-        int rc, rc2;
-        try
-        {
-            Console.SetError(err);
-            rc = CultureNet.Cli.Program.Main(["extract", "--manifest", m, "--out", store, "--batch", "2"]);
-            rc2 = CultureNet.Cli.Program.Main(["extract", "--manifest", m, "--out", store, "--batch", "2"]);
-        }
-        finally { Console.SetError(oldErr); }
-        string log = err.ToString();
-        Assert.True(rc == 2, log);
-        Assert.True(rc2 == 2, log);
-        Assert.Contains($"{Path.Combine(d, "t.jpg")}: ", log);
-        Assert.Contains("2 already in", log);
+        var first = Cli("--manifest", m, "--out", store, "--batch", "2");
+        Assert.True(first.ExitCode == 2, first.Stderr);
+        Assert.Contains($"{Path.Combine(d, "t.jpg")}: truncated", first.Stderr);
+        Assert.Contains("bad, skipped", first.Stdout);
+        var second = Cli("--manifest", m, "--out", store, "--batch", "2");
+        Assert.True(second.ExitCode == 2, second.Stderr);
+        Assert.Contains("2 already in", second.Stderr);
         Assert.False(File.Exists(FeatureStoreOutput.JournalPath(store)), "the journal is removed once its rows are in the store");
         using (var fs = FeatureStore.Open(store, verifyChecksums: true))
         {
@@ -134,14 +129,8 @@ public sealed class ManifestAndCliTests(OracleFixture fx)
 
         // The bad image is replaced by a good one: a rerun adds just that row to the existing store.
         File.Copy(fx.Images["chelsea.png"].Path, Path.Combine(d, "t.jpg"), overwrite: true);
-        err = new StringWriter();
-        try
-        {
-            Console.SetError(err);
-            rc = CultureNet.Cli.Program.Main(["extract", "--manifest", m, "--out", store, "--batch", "2"]);
-        }
-        finally { Console.SetError(oldErr); }
-        Assert.True(rc == 0, err.ToString());
+        var third = Cli("--manifest", m, "--out", store, "--batch", "2");
+        Assert.True(third.ExitCode == 0, third.Stderr);
         using (var fs = FeatureStore.Open(store, verifyChecksums: true))
         {
             Assert.Equal(3, fs.RowCount);
@@ -150,15 +139,9 @@ public sealed class ManifestAndCliTests(OracleFixture fx)
         }
 
         // Other preprocessing must not be mixed into this store.
-        err = new StringWriter();
-        try
-        {
-            Console.SetError(err);
-            rc = CultureNet.Cli.Program.Main(["extract", "--manifest", m, "--out", store, "--size", "300"]);
-        }
-        finally { Console.SetError(oldErr); }
-        Assert.Equal(1, rc);
-        Assert.Contains("other settings", err.ToString());
+        var other = Cli("--manifest", m, "--out", store, "--size", "300");
+        Assert.Equal(1, other.ExitCode);
+        Assert.Contains("other settings", other.Stderr);
     }
 
     [Fact]
@@ -167,16 +150,8 @@ public sealed class ManifestAndCliTests(OracleFixture fx)
         string d = NewDir();
         string m = Write(d, "m.csv", $"path,culture,child,frame,label\n{fx.Images["coffee.png"].Path},1,4,9,0.25\n{fx.Images["camera.png"].Path},0,3,1,-0.75\n");
         string store = Path.Combine(d, "store");
-        var err = new StringWriter();
-        var oldErr = Console.Error;
-        int rc;
-        try
-        {
-            Console.SetError(err);
-            rc = CultureNet.Cli.Program.Main(["extract", "--manifest", m, "--out", store, "--dtype", "float16"]);
-        }
-        finally { Console.SetError(oldErr); }
-        Assert.True(rc == 0, err.ToString());
+        var run = Cli("--manifest", m, "--out", store, "--dtype", "float16");
+        Assert.True(run.ExitCode == 0, run.Stderr);
 
         var pre = new ImagePreprocessor(256, 224, 224, BuiltInBackbone.Normalization, TensorLayout.Nchw);
         var sink = new InMemoryFeatureSink(512);
@@ -202,16 +177,9 @@ public sealed class ManifestAndCliTests(OracleFixture fx)
     {
         string d = NewDir();
         string m = Write(d, "m.csv", "path,culture,child,frame,label\na.png,0,1,0,0.5\n");
-        var err = new StringWriter();
-        var oldErr = Console.Error;
-        int rc;
-        try
-        {
-            Console.SetError(err);
-            rc = CultureNet.Cli.Program.Main(["extract", "--manifest", m, "--out", Path.Combine(d, "s"), "--backbone", BuiltInBackbone.PreprocessModelPath]);
-        }
-        finally { Console.SetError(oldErr); }
-        Assert.Equal(1, rc);
-        Assert.Contains("--preset", err.ToString());
+        var run = Cli("--manifest", m, "--out", Path.Combine(d, "s"), "--backbone", BuiltInBackbone.PreprocessModelPath);
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("error: --backbone is a custom model", run.Stderr.Trim());
+        Assert.Contains("--preset", run.Stderr);
     }
 }

@@ -1,32 +1,27 @@
-using System.Diagnostics;
 using CultureNet.Engine.Extraction;
 
 namespace CultureNet.Engine.Tests.Extraction;
 
 /// <summary>
-/// Shared by the extraction tests: runs the independent Python reference (pil_oracle.py: Debian python3-pil,
+/// Shared by the extraction tests: runs the independent Python reference (tests/oracles/extraction_pil_oracle.py: Debian python3-pil,
 /// python3-numpy, python3-skimage) once on real sample photographs from skimage's data folder, and loads the built-in
 /// backbone once. The oracle needs /usr/bin/python3 with those packages; without them the tests fail saying so.
 /// </summary>
 public sealed class OracleFixture : IDisposable
 {
-    public const string Python = "/usr/bin/python3";
-
     public OracleFixture()
     {
         Dir = Path.Combine(Path.GetTempPath(), "cn-extract-tests-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Dir);
-        string script = Path.Combine(AppContext.BaseDirectory, "Extraction", "pil_oracle.py");
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(Dir);
-        psi.ArgumentList.Add(BuiltInBackbone.PreprocessModelPath);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {Python}");
-        string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException(
-                $"the Python oracle failed (needs apt packages python3-pil python3-numpy python3-skimage for {Python}):\n{stdout}\n{stderr}");
+        // Fails loudly (naming the apt packages) when the oracle cannot run: a skipped oracle proves nothing.
+        try
+        {
+            Support.Python.Run(Support.Python.Oracle("extraction_pil_oracle.py"), Dir, BuiltInBackbone.PreprocessModelPath);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"the extraction oracle needs python3-pil python3-numpy python3-skimage for {Support.Python.Interpreter}: {e.Message}", e);
+        }
         foreach (var line in File.ReadAllLines(Path.Combine(Dir, "list.txt")))
         {
             var f = line.Split('\t');

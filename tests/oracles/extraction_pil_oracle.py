@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Independent reference for the extraction tests (Debian python3-pil, python3-numpy, python3-skimage).
 
-Usage: pil_oracle.py OUT_DIR MEANIMAGE_ONNX
+Usage: extraction_pil_oracle.py OUT_DIR MEANIMAGE_ONNX
 Writes into OUT_DIR:
   fixtures made from real sample photographs of skimage's data folder:
     grey.jpg   camera.png (grey) saved as a one-component JPEG
