@@ -18,6 +18,8 @@ public static class Program
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(ExtractCommand.Create());
+        root.Subcommands.Add(ExtractBenchCommand.Create());
         root.Subcommands.Add(ProtocolCommand.Create());
         return CliRunner.Run(root, args);
     }

@@ -1,16 +1,16 @@
+using System.Text;
 using CultureNet.Engine.Data;
 
 namespace CultureNet.Engine.IO;
 
-/// <summary>Writes whole files through a temporary file in the same folder, fsync and a rename (see
-/// <see cref="DurableFiles"/>), so a reader never sees a half-written file and a crash leaves the old version or nothing.</summary>
+/// <summary>
+/// Writes whole files so that readers (and a restarted process) see either the old content or the complete new
+/// content, never a partial file: a temporary file in the same folder, fsync, then a rename and a directory fsync
+/// (<see cref="DurableFiles"/>).
+/// </summary>
 public static class AtomicFile
 {
-    public static void WriteAllText(string path, string contents) => Write(path, stream =>
-    {
-        using var writer = new StreamWriter(stream, leaveOpen: true);
-        writer.Write(contents);
-    });
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Streams text into the file: UTF-8 without BOM, "\n" line ends (for reports too large for one string).</summary>
     public static void WriteText(string path, Action<TextWriter> write) => Write(path, stream =>
@@ -26,7 +26,7 @@ public static class AtomicFile
         var temporary = DurableFiles.TempPathFor(path);
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite))
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
@@ -38,4 +38,13 @@ public static class AtomicFile
             if (File.Exists(temporary)) File.Delete(temporary);
         }
     }
+
+    /// <summary>UTF-8 without BOM, "\n" line ends.</summary>
+    public static void WriteText(string path, Action<TextWriter> write) => Write(path, stream =>
+    {
+        using var writer = new StreamWriter(stream, Utf8NoBom, 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        write(writer);
+    });
+
+    public static void WriteAllText(string path, string contents) => WriteText(path, w => w.Write(contents));
 }

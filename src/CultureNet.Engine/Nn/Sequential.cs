@@ -200,42 +200,44 @@ public sealed unsafe class Sequential : IDisposable
     }
 
     /// <summary>Predictions, row-major rows × output units.</summary>
-    public float[] Predict(Matrix x, int batchSize = 4096)
+    public float[] Predict(Matrix x, int batchSize = 4096) => Run(_layers.Count - 1, x, batchSize);
+
+    /// <summary>Output of layer <paramref name="layer"/> (0-based) for every row, rows × its units; lets callers cache
+    /// the activations under frozen layers.</summary>
+    public float[] Activations(int layer, Matrix x, int batchSize = 4096)
+    {
+        if ((uint)layer >= (uint)_layers.Count) throw new CultureNetException($"layer {layer} outside 0..{_layers.Count - 1}");
+        return Run(layer, x, batchSize);
+    }
+
+    /// <summary>Forward pass up to <paramref name="layer"/>; a view is gathered a chunk at a time so a large index list
+    /// never needs one big copy.</summary>
+    private float[] Run(int layer, Matrix x, int batchSize)
     {
         Build();
         if (x.Cols != InputDim) throw new CultureNetException($"x has {x.Cols} columns, the model expects {InputDim}");
-        var result = new float[checked(x.Rows * OutputDim)];
+        int units = _layers[layer].Units;
+        bool whole = layer == _layers.Count - 1;
+        var result = new float[checked(x.Rows * units)];
+        if (x.Rows == 0) return result;
         if (!x.IsView)
         {
             using var pin = x.PinDense();
             fixed (float* r = result)
-                NativeEngine.Check(NativeMethods.MlpPredict(_net!, pin.Pointer, x.Rows, r));
+                NativeEngine.Check(whole ? NativeMethods.MlpPredict(_net!, pin.Pointer, x.Rows, r)
+                                         : NativeMethods.MlpActivations(_net!, layer, pin.Pointer, x.Rows, r));
             return result;
         }
-        // A view is gathered a chunk at a time so a large index list never needs one big copy.
         var chunk = new float[Math.Min(x.Rows, batchSize) * x.Cols];
         for (long start = 0; start < x.Rows; start += batchSize)
         {
             int rows = (int)Math.Min(batchSize, x.Rows - start);
             for (int r = 0; r < rows; r++) x.Row(start + r).CopyTo(chunk.AsSpan(r * x.Cols, x.Cols));
             fixed (float* c = chunk)
-            fixed (float* r = &result[start * OutputDim])
-                NativeEngine.Check(NativeMethods.MlpPredict(_net!, c, rows, r));
+            fixed (float* r = &result[start * units])
+                NativeEngine.Check(whole ? NativeMethods.MlpPredict(_net!, c, rows, r)
+                                         : NativeMethods.MlpActivations(_net!, layer, c, rows, r));
         }
-        return result;
-    }
-
-    /// <summary>Output of layer <paramref name="layer"/> (0-based) for every row; lets callers cache the activations
-    /// under frozen layers.</summary>
-    public float[] Activations(int layer, Matrix x)
-    {
-        Build();
-        if ((uint)layer >= (uint)_layers.Count) throw new CultureNetException($"layer {layer} outside 0..{_layers.Count - 1}");
-        var dense = Dense(x);
-        var result = new float[checked(x.Rows * _layers[layer].Units)];
-        using var pin = dense.PinDense();
-        fixed (float* r = result)
-            NativeEngine.Check(NativeMethods.MlpActivations(_net!, layer, pin.Pointer, dense.Rows, r));
         return result;
     }
 
