@@ -1,6 +1,5 @@
 using System.CommandLine;
 using CultureNet.Engine.Data;
-using CultureNet.Engine.Models;
 using CultureNet.Engine.Protocol;
 
 namespace CultureNet.Cli.Commands;
@@ -36,7 +35,7 @@ public static class DemoCommand
                 SyntheticCohort.Generate(store, cohort);
             }
             return ProtocolCommand.Execute(new ProtocolRequest(store, Path.Combine(folder, $"results-runs{r.GetValue(runs)}"),
-                new ProtocolOptions { Runs = r.GetValue(runs), Seed = r.GetValue(seed) }, new TrainingSettings()));
+                new ProtocolOptions { Runs = r.GetValue(runs), Seed = r.GetValue(seed) }, new GenNetTrainingOptions()));
         }));
         return command;
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using CultureNet.Cli.Display;
 using CultureNet.Engine;
-using CultureNet.Engine.Models;
 using CultureNet.Engine.Protocol;
 
 namespace CultureNet.Cli.Commands;
@@ -35,7 +34,7 @@ public static class ProtocolCommand
                     Split = ParseSplit(r.GetValue(split)!),
                     Seed = r.GetValue(seed),
                 },
-                new TrainingSettings(),
+                new GenNetTrainingOptions(),
                 ParseAnalyses(r.GetValue(analyses)!));
             return Execute(request);
         }));

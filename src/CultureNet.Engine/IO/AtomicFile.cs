@@ -12,13 +12,6 @@ public static class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>Streams text into the file: UTF-8 without BOM, "\n" line ends (for reports too large for one string).</summary>
-    public static void WriteText(string path, Action<TextWriter> write) => Write(path, stream =>
-    {
-        using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-        write(writer);
-    });
-
     /// <param name="write">Gets a readable, writable, seekable stream (some writers, e.g. PureHDF, need all three).</param>
     public static void Write(string path, Action<Stream> write)
     {

@@ -21,7 +21,7 @@ public static class ProtocolSession
         using var store = FeatureStore.Open(request.Store);
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, request.Store);
         var plan = ProtocolPlanner.Build(cohort, request.Options with { Settings = WithAnalyses(request, cohort) });
-        var trainer = new CultureNetTrainer(StoreFeatures.AsMatrix(store), cohort, request.Training);
+        var trainer = new GenNetTrainer(store, request.Training);
         var manifest = ProtocolManifest.For(plan, Path.GetFullPath(request.Store), store.IsSynthetic);
         var results = new ProtocolRunner(plan, trainer, request.Out) { Trained = KeepCultureNet(plan, request.Out) }
             .Run(manifest, progress, cancellation);

@@ -1,4 +1,3 @@
-using CultureNet.Engine.Models;
 using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Tests.Support;
 
@@ -14,11 +13,12 @@ public class PlantedOrderingTests
     [Fact]
     public void SD_settings_beat_SI_settings_and_M2_is_the_weakest_SI_setting_in_both_cultures()
     {
-        var (cohort, features) = PlantedCohort.Create();
         using var dir = new TempDir();
+        using var store = PlantedCohort.Write(dir.File("store"));
+        var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, "planted");
         var plan = ProtocolPlanner.Build(cohort, new ProtocolOptions { Runs = 2, Seed = 3 });
-        var trainer = new CultureNetTrainer(features, cohort, new TrainingSettings { HiddenUnits = [32, 16, 8, 4] });
-        var table = new ProtocolRunner(plan, trainer, dir.Path).Run(ProtocolManifest.For(plan, "planted", synthetic: true)).Reports.Table;
+        var trainer = new GenNetTrainer(store, new GenNetTrainingOptions { HiddenUnits = [32, 16, 8, 4] });
+        var table = new ProtocolRunner(plan, trainer, dir.File("results")).Run(ProtocolManifest.For(plan, "planted", synthetic: true)).Reports.Table;
 
         foreach (byte culture in cohort.Cultures)
         {
