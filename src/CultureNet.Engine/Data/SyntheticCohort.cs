@@ -43,10 +43,10 @@ public static class SyntheticCohort
         "SYNTHETIC data (seeded generator with planted structure, DESIGN.md §5) — a test bed, not the study's data and not evidence for the paper's claims.";
 
     // Per-feature amplitudes of the planted terms (feature noise ε has SD 1).
-    private const float SharedDirection = 0.20f, QuadraticDirection = 0.10f, CultureDirection = 0.35f, ChildDirection = 0.30f;
+    private const float SharedDirection = 0.20f, QuadraticDirection = 0.10f, CultureDirection = 0.35f, ChildDirection = 0.80f;
     private const float CultureShift = 0.5f, CultureLogScale = 0.30f, ChildOffset = 0.4f, ChildLogGain = 0.25f;
     private const int NuisanceFactors = 6;
-    private const float NuisanceDirection = 0.25f, NuisanceConfound = 0.4f, SharedNuisanceWeight = 0.3f, NuisanceTau = 60f, NoiseSd = 1.0f;
+    private const float NuisanceDirection = 0.25f, NuisanceConfound = 0.4f, SharedNuisanceWeight = 0.3f, NuisanceTau = 60f, PaperFrames = 6000f, NoiseSd = 1.0f;
 
     public static long RowCount(SyntheticCohortOptions options) => 2L * options.ChildrenPerCulture * options.FramesPerChild;
 
@@ -137,7 +137,9 @@ public static class SyntheticCohort
             // Label distribution per culture (paper Fig. 2): C0 mostly high with little spread, C1 spread out.
             double mean = culture == CultureCodes.Japan ? rng.Uniform(0.35, 0.80) : rng.Uniform(-0.35, 0.45);
             double sd = culture == CultureCodes.Japan ? rng.Uniform(0.08, 0.30) : rng.Uniform(0.25, 0.50);
-            double tau = rng.Uniform(80, 300);
+            // Correlation times are set for the study's ~6000 frames per child and scale with the recording length, so a
+            // short demo cohort's 20% portion still spans several of them (and samples the child's engagement range).
+            double tau = rng.Uniform(80, 300) * frames / PaperFrames;
             var z = OrnsteinUhlenbeck(ref rng, frames, tau);
             var annotator = OrnsteinUhlenbeck(ref rng, frames, 10);
             m._engagement = new float[frames];
@@ -175,7 +177,7 @@ public static class SyntheticCohort
                 var q = new float[d];
                 for (int i = 0; i < d; i++) q[i] = total[i] * (SharedNuisanceWeight * nuisancePool[j][i] + own[i] + leak * (u[i] + w[i]));
                 m._nuisanceMaps[j] = q;
-                m._nuisance[j] = OrnsteinUhlenbeck(ref rng, frames, NuisanceTau).Select(x => (float)x).ToArray();
+                m._nuisance[j] = OrnsteinUhlenbeck(ref rng, frames, NuisanceTau * frames / PaperFrames).Select(x => (float)x).ToArray();
             }
             return m;
         }
