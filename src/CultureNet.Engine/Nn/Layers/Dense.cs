@@ -8,8 +8,6 @@ namespace CultureNet.Engine.Nn.Layers;
 /// </summary>
 public sealed class Dense
 {
-    private bool _trainable;
-
     public Dense(int units, string? activation = null, int? inputDim = null, bool trainable = true,
                  IInitializer? kernelInitializer = null, string? name = null)
     {
@@ -18,7 +16,7 @@ public sealed class Dense
         Units = units;
         Activation = Activations.Parse(activation);
         InputDim = inputDim;
-        _trainable = trainable;
+        Trainable = trainable;
         KernelInitializer = kernelInitializer;
         Name = name;
     }
@@ -33,11 +31,7 @@ public sealed class Dense
     public string? Name { get; internal set; }
 
     /// <summary>As in Keras, a change takes effect at the next <see cref="Sequential.Compile"/>.</summary>
-    public bool Trainable
-    {
-        get => _trainable;
-        set => _trainable = value;
-    }
+    public bool Trainable { get; set; }
 
     internal Sequential? Model { get; set; }
     internal int Index { get; set; }
