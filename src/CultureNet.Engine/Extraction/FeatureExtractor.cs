@@ -1,3 +1,4 @@
+using CultureNet.Engine.Data;
 using System.Diagnostics;
 using System.Threading.Channels;
 
@@ -148,7 +149,7 @@ public sealed class FeatureExtractor
                 for (int i = 0; i < batch.Count; i++)
                 {
                     var row = batch.Features.AsSpan(i * fw, fw);
-                    int bad = IndexOfNonFinite(row);
+                    int bad = FiniteCheck.IndexOfNonFinite(row);
                     if (bad >= 0)
                     {
                         // A NaN/∞ feature would poison training (and the store refuses it): report the image, keep going.
@@ -177,13 +178,6 @@ public sealed class FeatureExtractor
         if (inferred.Reader.Completion.IsFaulted) Rethrow(inferred.Reader.Completion.Exception!);
         if (decoded.Reader.Completion.IsFaulted) Rethrow(decoded.Reader.Completion.Exception!);
         return new ExtractionSummary(entries.Count, alreadyPresent, done, failed, grey, upscaled, _backbone.FeatureWidth, clock.Elapsed);
-    }
-
-    private static int IndexOfNonFinite(ReadOnlySpan<float> row)
-    {
-        for (int i = 0; i < row.Length; i++)
-            if (!float.IsFinite(row[i])) return i;
-        return -1;
     }
 
     private static void Rethrow(AggregateException e)

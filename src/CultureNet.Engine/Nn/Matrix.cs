@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CultureNet.Engine.Data;
 
 namespace CultureNet.Engine.Nn;
 
@@ -106,12 +107,9 @@ public sealed unsafe class Matrix
         for (long r = 0; r < Rows; r++)
         {
             var row = Row(r);
-            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(row))
-            {
-                for (int c = 0; c < row.Length; c++)
-                    if (!float.IsFinite(row[c]))
-                        throw new CultureNetException($"{what}: row {r}, column {c} is {(float.IsNaN(row[c]) ? "NaN" : row[c] > 0 ? "+Inf" : "-Inf")}; every value must be finite");
-            }
+            int c = FiniteCheck.IndexOfNonFinite(row);
+            if (c >= 0)
+                throw new CultureNetException($"{what}: row {r}, column {c} is {(float.IsNaN(row[c]) ? "NaN" : row[c] > 0 ? "+Inf" : "-Inf")}; every value must be finite");
         }
         KnownFinite = true;
     }
