@@ -1,3 +1,4 @@
+using CultureNet.Engine.Benchmarking;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using CultureNet.Engine.Data;
@@ -103,17 +104,11 @@ public static unsafe class StoreThroughputRatios
         Console.WriteLine($"{"",-36} {"time",12} {"float32 out",14} {"× memcpy time",14}");
         foreach (var (name, list) in results)
         {
-            double t = Median(list.Select(x => x.Seconds)), ratio = Median(list.Select(x => x.Ratio));
+            double t = Statistics.Median(list.Select(x => x.Seconds)), ratio = Statistics.Median(list.Select(x => x.Ratio));
             bool gather = name.StartsWith("gather");
             double perOp = gather ? t / Batches : t;
             double bytes = gather ? batchBytes : totalBytes;
             Console.WriteLine($"{name,-36} {(gather ? $"{perOp * 1e6:F1} µs" : $"{perOp * 1e3:F1} ms"),12} {bytes / perOp / 1e9,9:F1} GB/s {ratio,14:F2}");
         }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.OrderBy(x => x).ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 }

@@ -31,10 +31,10 @@ public static class BenchCommand
             var measured = bench.MeasureRounds(r.GetValue(rounds));
             foreach (var (round, i) in measured.Select((m, i) => (m, i)))
                 Console.WriteLine(string.Create(inv, $"round={i + 1} sgemm_gflops={round.SgemmGflops:F1} train_samples_per_s={round.SamplesPerSecond:F0} ratio={round.Ratio:F3}"));
-            Console.WriteLine(string.Create(inv, $"sgemm_gflops={TrainingThroughput.Median(measured.Select(m => m.SgemmGflops)):F1}"));
-            Console.WriteLine(string.Create(inv, $"limit_samples_per_s={TrainingThroughput.Median(measured.Select(m => m.LimitSamplesPerSecond)):F0}"));
-            Console.WriteLine(string.Create(inv, $"train_samples_per_s={TrainingThroughput.Median(measured.Select(m => m.SamplesPerSecond)):F0}"));
-            Console.WriteLine(string.Create(inv, $"ratio_to_limit={TrainingThroughput.Median(measured.Select(m => m.Ratio)):F3}"));
+            Console.WriteLine(string.Create(inv, $"sgemm_gflops={Statistics.Median(measured.Select(m => m.SgemmGflops)):F1}"));
+            Console.WriteLine(string.Create(inv, $"limit_samples_per_s={Statistics.Median(measured.Select(m => m.LimitSamplesPerSecond)):F0}"));
+            Console.WriteLine(string.Create(inv, $"train_samples_per_s={Statistics.Median(measured.Select(m => m.SamplesPerSecond)):F0}"));
+            Console.WriteLine(string.Create(inv, $"ratio_to_limit={Statistics.Median(measured.Select(m => m.Ratio)):F3}"));
             Console.WriteLine("data=synthetic random (a throughput test bed, not an engagement result)");
             return 0;
         }));

@@ -63,11 +63,5 @@ public sealed class TrainingThroughput : IDisposable
         return result;
     }
 
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
     public void Dispose() => _model.Dispose();
 }

@@ -1,3 +1,4 @@
+using CultureNet.Engine.Benchmarking;
 using System.Diagnostics;
 
 namespace CultureNet.Engine.Extraction;
@@ -11,11 +12,11 @@ public readonly record struct ThroughputRound(double BareImagesPerSecond, double
 /// <summary>Result of <see cref="ExtractionThroughput.Measure"/>.</summary>
 public sealed record ThroughputResult(IReadOnlyList<ThroughputRound> Rounds, int Images, int Batch)
 {
-    public double MedianBare => Median(Rounds.Select(r => r.BareImagesPerSecond));
-    public double MedianPipeline => Median(Rounds.Select(r => r.PipelineImagesPerSecond));
+    public double MedianBare => Statistics.Median(Rounds.Select(r => r.BareImagesPerSecond));
+    public double MedianPipeline => Statistics.Median(Rounds.Select(r => r.PipelineImagesPerSecond));
 
     /// <summary>Median of the per-round ratios: each round times both back to back, so a busy moment of a shared host hits both.</summary>
-    public double MedianRatio => Median(Rounds.Select(r => r.Ratio));
+    public double MedianRatio => Statistics.Median(Rounds.Select(r => r.Ratio));
 
     public double BestBare => Rounds.Max(r => r.BareImagesPerSecond);
     public double BestPipeline => Rounds.Max(r => r.PipelineImagesPerSecond);
@@ -25,12 +26,6 @@ public sealed record ThroughputResult(IReadOnlyList<ThroughputRound> Rounds, int
     /// reading of each side is its closest to an undisturbed machine; on a busy shared host this is the steadier figure.
     /// </summary>
     public double RatioOfBest => BestPipeline / BestBare;
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var s = values.Order().ToArray();
-        return s.Length == 0 ? double.NaN : (s[s.Length / 2] + s[(s.Length - 1) / 2]) / 2;
-    }
 }
 
 /// <summary>
