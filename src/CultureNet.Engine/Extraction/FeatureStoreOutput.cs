@@ -1,3 +1,4 @@
+using CultureNet.Engine.IO;
 using CultureNet.Engine.Data;
 
 namespace CultureNet.Engine.Extraction;
@@ -68,9 +69,7 @@ public static class FeatureStoreOutput
         // checked by ExistingKeys) or no store is left, and the journal is still there to finish from.
         string settingsFile = Path.Combine(storePath, SettingsFileName);
         Directory.CreateDirectory(storePath);
-        string temp = settingsFile + ".tmp";
-        File.WriteAllText(temp, settings + "\n");
-        File.Move(temp, settingsFile, overwrite: true);
+        AtomicFile.WriteAllText(settingsFile, settings + "\n");
         using (var writer = exists ? FeatureStoreWriter.OpenForUpdate(storePath) : FeatureStoreWriter.Create(storePath, journal.FeatureWidth, dtype))
         {
             if (writer.Dim != journal.FeatureWidth)
