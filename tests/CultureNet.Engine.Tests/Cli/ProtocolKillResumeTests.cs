@@ -26,13 +26,9 @@ public class ProtocolKillResumeTests
 
         // Start, wait until some fits are finished, kill the process outright, start again.
         string resumed = dir.File("resumed");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(CliProcess.Dll);
-        foreach (var a in Args(resumed)) info.ArgumentList.Add(a);
-        using (var process = Process.Start(info)!)
+        using (var running = CliProcess.Start(Args(resumed)))
         {
-            _ = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
+            var process = running.Process;
             var clock = Stopwatch.StartNew();
             while (FinishedFits(resumed).Length < 30 && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
                 Thread.Sleep(20);

@@ -29,7 +29,8 @@ public class CliTests
             var small = TestRows.Make(frames: 5, dim: 3);
             if (previousStore) small.WriteStore(dir);
 
-            using var p = StartCli("import", "npy", "--features", tmp.File("X.npy"), "--meta", tmp.File("meta.csv"), "--out", dir);
+            using var running = CliProcess.Start("import", "npy", "--features", tmp.File("X.npy"), "--meta", tmp.File("meta.csv"), "--out", dir);
+            var p = running.Process;
             var clock = Stopwatch.StartNew();
             string? temp = null;
             while (clock.Elapsed < TimeSpan.FromSeconds(30) && !p.HasExited)
@@ -62,14 +63,6 @@ public class CliTests
             TestRows.Make(frames: 2, dim: 3).WriteStore(dir);
             Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
         }
-    }
-
-    private static Process StartCli(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(CliProcess.Dll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        return Process.Start(info)!;
     }
 
     private static long SafeLength(string path)
