@@ -71,13 +71,8 @@ public static class NativeEngine
     {
         if (name != NativeMethods.Library) return nint.Zero;
         var candidate = Path.Combine(AppContext.BaseDirectory, "libculturenet.so");
-        if (File.Exists(candidate))
-        {
-            // Let a load failure (e.g. libblas.so.3 missing) surface with the loader's own message.
-            if (NativeLibrary.TryLoad(candidate, out var handle)) return handle;
-            try { return NativeLibrary.Load(candidate); }
-            catch (DllNotFoundException e) { throw new DllNotFoundException(e.Message, e); }
-        }
-        return nint.Zero;
+        // Load throws with the loader's own message (e.g. libblas.so.3 missing), which DescribeLoadFailure turns into
+        // what to install.
+        return File.Exists(candidate) ? NativeLibrary.Load(candidate) : nint.Zero;
     }
 }

@@ -139,7 +139,7 @@ public sealed unsafe class Sequential : IDisposable
         }
 
         var (xBase, yBase, positions) = AlignForTraining(x, y);
-        var validation = validationData is var (vx2, vy2) ? (Dense(vx2), Dense(vy2)) : ((Matrix, Matrix)?)null;
+        var validation = validationData is var (vx2, vy2) ? (Contiguous(vx2), Contiguous(vy2)) : ((Matrix, Matrix)?)null;
         var rng = seed is int s ? new Random(s) : _random;
         var callbackList = (callbacks ?? []).ToList();
         var history = new History();
@@ -195,7 +195,7 @@ public sealed unsafe class Sequential : IDisposable
     {
         Build();
         CheckPair(x, y, "x", "y");
-        var (loss, mae) = EvaluateDense(Dense(x), Dense(y), batchSize);
+        var (loss, mae) = EvaluateDense(Contiguous(x), Contiguous(y), batchSize);
         return new Evaluation(loss, mae);
     }
 
@@ -311,7 +311,7 @@ public sealed unsafe class Sequential : IDisposable
     /// </summary>
     private static (Matrix XBase, Matrix YBase, long[]? Positions) AlignForTraining(Matrix x, Matrix y)
     {
-        if (!x.IsView) return (x, Dense(y), null);
+        if (!x.IsView) return (x, Contiguous(y), null);
         var positions = x.RowIndices!;
         if (y.IsView && ReferenceEquals(y.RowIndices, positions)) return (x.Base, y.Base, positions);
         if (y.IsView && y.Base.Rows == x.Base.Rows && y.RowIndices!.AsSpan().SequenceEqual(positions)) return (x.Base, y.Base, positions);
@@ -320,7 +320,8 @@ public sealed unsafe class Sequential : IDisposable
         return (x.Base, new Matrix(aligned, x.Base.Rows, y.Cols), positions);
     }
 
-    private static Matrix Dense(Matrix m) => m.IsView ? new Matrix(m.ToArray(), m.Rows, m.Cols) : m;
+    /// <summary>A view gathered into its own array (a dense matrix is returned as it is).</summary>
+    private static Matrix Contiguous(Matrix m) => m.IsView ? new Matrix(m.ToArray(), m.Rows, m.Cols) : m;
 
     private (double Loss, double Mae) EvaluateDense(Matrix x, Matrix y, int batchSize)
     {
