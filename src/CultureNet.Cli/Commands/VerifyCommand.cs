@@ -26,7 +26,7 @@ public static class VerifyCommand
                 foreach (var problem in problems.Skip(1)) Console.Error.WriteLine($"error: {s.FilePath}: {problem}");
                 throw new CultureNetException($"{s.FilePath}: {problems[0]}");
             }
-            Console.WriteLine($"OK: {s.FilePath}: {s.RowCount:N0} rows, {s.ChildrenInfo.Count} children; header, metadata and feature checksums match" +
+            Console.WriteLine($"OK: {s.FilePath}: {s.RowCount:N0} rows, {s.ChildBlocks.Count} children; header, metadata and feature checksums match" +
                 (s.IsSynthetic ? " (SYNTHETIC data)" : ""));
             return 0;
         }));

@@ -1,6 +1,6 @@
+using CultureNet.Engine.Protocol.Running;
 using System.Diagnostics;
 using System.Globalization;
-using CultureNet.Engine.Protocol;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

@@ -1,3 +1,5 @@
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Determinism;
 using System.Numerics.Tensors;
 
 namespace CultureNet.Engine.Data;

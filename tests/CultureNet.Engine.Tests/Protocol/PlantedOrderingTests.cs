@@ -1,4 +1,8 @@
-using CultureNet.Engine.Protocol;
+using CultureNet.Engine.Sessions;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Models;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Protocol;
@@ -18,7 +22,7 @@ public class PlantedOrderingTests
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, "planted");
         var plan = ProtocolPlanner.Build(cohort, new ProtocolOptions { Runs = 2, Seed = 3 });
         var trainer = new GenNetTrainer(store, new GenNetTrainingOptions { HiddenUnits = [32, 16, 8, 4] });
-        var table = new ProtocolRunner(plan, trainer, dir.File("results")).Run(ProtocolManifest.For(plan, "planted", synthetic: true)).Reports.Table;
+        var table = ProtocolSession.RunAndReport(new ProtocolRunner(plan, trainer, dir.File("results")), ProtocolManifest.For(plan, "planted", synthetic: true)).Reports.Table;
 
         foreach (byte culture in cohort.Cultures)
         {
