@@ -1,3 +1,4 @@
+using CultureNet.Cli.Display;
 using System.CommandLine;
 using CultureNet.Engine;
 using CultureNet.Engine.Data;
@@ -19,7 +20,7 @@ public static class VerifyCommand
             RowProgressDisplay.Run("verify", p =>
             {
                 long bytes = 0;
-                problems = s.VerifyFeatureChecksums(new Reporter(n => p.Report(new RowProgress((bytes += n) / rowBytes, s.RowCount))));
+                problems = s.VerifyFeatureChecksums(new SyncProgress<long>(n => p.Report(new RowProgress((bytes += n) / rowBytes, s.RowCount))));
             });
             if (problems.Count > 0)
             {
@@ -31,10 +32,5 @@ public static class VerifyCommand
             return 0;
         }));
         return command;
-    }
-
-    private sealed class Reporter(Action<long> report) : IProgress<long>
-    {
-        public void Report(long value) => report(value);
     }
 }

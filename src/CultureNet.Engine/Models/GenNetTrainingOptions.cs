@@ -2,7 +2,7 @@ using CultureNet.Engine.Models;
 
 namespace CultureNet.Engine.Models;
 
-/// <summary>The reference's fit settings for every protocol fit (DESIGN.md §3).</summary>
+/// <summary>The reference's fit settings for every protocol fit (docs/keras-semantics.md).</summary>
 public sealed record GenNetTrainingOptions
 {
     public int Epochs { get; init; } = 20;

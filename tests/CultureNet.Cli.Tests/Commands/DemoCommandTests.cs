@@ -10,6 +10,7 @@ namespace CultureNet.Cli.Tests.Commands;
 public class DemoCommandTests
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public void Demo_runs_the_whole_protocol_marks_it_synthetic_and_resumes()
     {
         using var dir = new TempDir();

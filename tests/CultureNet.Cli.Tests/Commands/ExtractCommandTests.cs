@@ -12,6 +12,8 @@ public sealed class ExtractCommandTests(OracleFixture fx)
     private static CliProcess.Result Cli(params string[] args) => CliProcess.Run(["extract", .. args]);
 
     [Fact]
+
+    [Trait("Category", "Slow")]
     public void CliExtractsReportsBadImagesAndResumes()
     {
         string d = fx.NewDir();
@@ -55,6 +57,8 @@ public sealed class ExtractCommandTests(OracleFixture fx)
     }
 
     [Fact]
+
+    [Trait("Category", "Slow")]
     public void StoreRowsEqualThePipelineFeatures()
     {
         string d = fx.NewDir();

@@ -53,6 +53,8 @@ np.savez('{{dir.File("init.npz")}}', **init)
     }
 
     [Fact]
+
+    [Trait("Category", "Slow")]
     public void TwoEpochsWithoutShuffleMatchTheFloat64Reference()
     {
         using var dir = new TempDir();
@@ -78,6 +80,8 @@ np.savez('{{dir.File("init.npz")}}', **init)
     }
 
     [Fact]
+
+    [Trait("Category", "Slow")]
     public void LrFromTfKeras23AlsoMatches()
     {
         using var dir = new TempDir();

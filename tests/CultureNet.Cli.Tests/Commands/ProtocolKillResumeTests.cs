@@ -15,6 +15,8 @@ public class ProtocolKillResumeTests
         [ResultsFolder.Predictions, ResultsFolder.PerChild, ResultsFolder.Table2Md, ResultsFolder.Table2CsvFile, ResultsFolder.Table2JsonFile, ResultsFolder.Fits];
 
     [Fact]
+
+    [Trait("Category", "Slow")]
     public void Killed_and_restarted_protocol_ends_identical_to_an_uninterrupted_run()
     {
         using var dir = new TempDir();

@@ -9,7 +9,7 @@ using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Cli.Tests.Commands;
 
-public class CliTests
+public class StoreCommandsTests
 {
     [Fact]
     public void A_writer_killed_mid_import_leaves_nothing_that_opens_and_keeps_the_previous_store_intact()

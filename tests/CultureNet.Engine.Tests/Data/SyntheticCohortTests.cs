@@ -37,6 +37,8 @@ public class SyntheticCohortTests
     }
 
     [Fact]
+
+    [Trait("Category", "Slow")]
     public void Label_distributions_differ_by_culture_like_the_papers_Fig2()
     {
         using var tmp = new TempDir();

@@ -15,6 +15,7 @@ namespace CultureNet.Engine.Tests.Protocol;
 public class PlantedOrderingTests
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public void SD_settings_beat_SI_settings_and_M2_is_the_weakest_SI_setting_in_both_cultures()
     {
         using var dir = new TempDir();

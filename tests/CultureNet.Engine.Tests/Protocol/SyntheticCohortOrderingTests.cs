@@ -17,6 +17,7 @@ namespace CultureNet.Engine.Tests.Protocol;
 public class SyntheticCohortOrderingTests
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public void GeneratorPlantsSdOverSiAndCrossCultureMaeInBothCultures()
     {
         using var dir = new TempDir();

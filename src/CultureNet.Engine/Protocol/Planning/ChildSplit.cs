@@ -7,7 +7,7 @@ namespace CultureNet.Engine.Protocol.Planning;
 /// <item>P2 (20%): the child's own training data in the SD settings (M5–M7, ME).</item>
 /// <item>P1 (80%): the test portion; every setting is scored on the target child's P1.</item>
 /// <item>SiTrain / SiValidation: how the child's rows are used when it is one of the training children of an SI setting
-/// (M1–M4). Contiguous: the first 80% / last 20% of its frames, as the released code (and DESIGN §4) does;
+/// (M1–M4). Contiguous: the first 80% / last 20% of its frames, as the released code does (docs/protocol.md);
 /// random: P1 / P2, as the paper's text says.</item>
 /// </list>
 /// </summary>

@@ -3,7 +3,7 @@ using CultureNet.Engine.Cohort;
 namespace CultureNet.Engine.Protocol.Planning;
 
 /// <summary>
-/// Builds the fits of the evaluation protocol (DESIGN §4) over a cohort: which rows each model trains and validates on,
+/// Builds the fits of the evaluation protocol (docs/protocol.md) over a cohort: which rows each model trains and validates on,
 /// which fit it starts from, and which children it is scored on.
 /// </summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 namespace CultureNet.Engine.Protocol.Planning;
 
-/// <summary>The settings of the paper's Table I (DESIGN §4).</summary>
+/// <summary>The settings of the paper's Table I (docs/protocol.md).</summary>
 public enum Setting
 {
     /// <summary>SI, within culture: GenNet on the other children of the target's culture.</summary>

@@ -3,7 +3,7 @@ using CultureNet.Engine.Data;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
-namespace CultureNet.Cli;
+namespace CultureNet.Cli.Display;
 
 /// <summary>
 /// Runs a long row-by-row job with a Spectre.Console progress bar (rows/s and ETA) when stdout is an
@@ -25,7 +25,7 @@ public static class RowProgressDisplay
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask(Markup.Escape(description), maxValue: 1);
-                    work(new Reporter(p =>
+                    work(new SyncProgress<RowProgress>(p =>
                     {
                         rows = p.Done;
                         if (p.Total > 0) task.MaxValue = p.Total;
@@ -34,15 +34,9 @@ public static class RowProgressDisplay
                     task.Value = task.MaxValue;
                 });
         }
-        else work(new Reporter(p => rows = p.Done));
+        else work(new SyncProgress<RowProgress>(p => rows = p.Done));
         double seconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"{description}: {rows:N0} rows in {seconds:F1} s ({rows / Math.Max(seconds, 1e-9):N0} rows/s)");
-    }
-
-    /// <summary>Synchronous IProgress: Progress&lt;T&gt; would post to the thread pool and report late or out of order.</summary>
-    private sealed class Reporter(Action<RowProgress> report) : IProgress<RowProgress>
-    {
-        public void Report(RowProgress value) => report(value);
     }
 
     private sealed class RowRateColumn : ProgressColumn
