@@ -1,4 +1,3 @@
-using CultureNet.Engine.Data;
 
 namespace CultureNet.Engine.Determinism;
 

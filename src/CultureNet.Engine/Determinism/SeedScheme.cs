@@ -1,4 +1,3 @@
-using CultureNet.Engine.Data;
 using System.Text;
 
 namespace CultureNet.Engine.Determinism;

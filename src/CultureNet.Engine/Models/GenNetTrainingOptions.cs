@@ -1,4 +1,3 @@
-using CultureNet.Engine.Models;
 
 namespace CultureNet.Engine.Models;
 

@@ -1,6 +1,4 @@
 using CultureNet.Engine.IO;
-using CultureNet.Engine.Data;
-using CultureNet.Engine.Nn;
 
 namespace CultureNet.Engine.Nn;
 

@@ -20,22 +20,3 @@ public interface IFitTrainer
     /// <summary>Loads a model written by <see cref="ITrainedModel.Save"/>, bit for bit.</summary>
     ITrainedModel Load(string path);
 }
-
-/// <summary>A trained network of the protocol.</summary>
-public interface ITrainedModel : IDisposable
-{
-    /// <summary>Predictions for store rows, in the given order.</summary>
-    float[] Predict(int[] rows);
-
-    /// <summary>Writes the weights so <see cref="IFitTrainer.Load"/> restores them exactly (the runner makes it atomic).</summary>
-    void Save(string path);
-
-    /// <summary>How training went (epochs, final losses).</summary>
-    FitSummary Summary { get; }
-}
-
-/// <summary>Epochs run and the last epoch's training and validation loss (NaN where there is none).</summary>
-public sealed record FitSummary(int Epochs, double Loss, double ValidationLoss)
-{
-    public static readonly FitSummary None = new(0, double.NaN, double.NaN);
-}
