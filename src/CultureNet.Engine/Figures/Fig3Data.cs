@@ -1,4 +1,5 @@
-using CultureNet.Engine.Protocol;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Reports;
 
 namespace CultureNet.Engine.Figures;

@@ -1,5 +1,6 @@
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Metrics;
-using CultureNet.Engine.Protocol;
 
 namespace CultureNet.Engine.Reports;
 

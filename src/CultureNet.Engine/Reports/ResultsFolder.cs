@@ -1,3 +1,4 @@
+using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.IO;
 namespace CultureNet.Engine.Reports;
 
@@ -9,6 +10,7 @@ public static class ResultsFolder
     public const string Table2Md = "table2.md";
     public const string Table2CsvFile = "table2.csv";
     public const string Table2JsonFile = "table2.json";
+    public const string Fits = "fits.csv";
 
     /// <summary>Writes predictions.csv, per_child.csv and table2.{md,csv,json}; returns the scores they hold.</summary>
     public static ReportSet WriteReports(string folder, IReadOnlyCollection<EvaluationResult> results, Table2Context context)

@@ -1,6 +1,7 @@
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Figures;
 using CultureNet.Engine.Metrics;
-using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Reports;
 using CultureNet.Engine.Tests.Protocol;
 

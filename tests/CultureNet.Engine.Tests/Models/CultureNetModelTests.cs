@@ -1,7 +1,9 @@
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Models;
 using CultureNet.Engine.Nn;
-using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Tests.Protocol;
 using CultureNet.Engine.Tests.Support;
 

@@ -1,4 +1,6 @@
-using CultureNet.Engine.Protocol;
+using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
 
 namespace CultureNet.Engine.Tests.Protocol;
 

@@ -1,6 +1,8 @@
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.IO;
 using System.Text.Json;
-using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Reports;
 
 using CultureNet.Engine.Tests.Support;

@@ -1,5 +1,7 @@
+using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Metrics;
-using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Reports;
 
 namespace CultureNet.Engine.Tests.Reports;
