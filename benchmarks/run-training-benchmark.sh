@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process training benchmark, in one run on one machine:
 #   - the machine's limit: cblas_sgemm GFLOP/s at GenNet's fc1 shape (128x500x2048) ÷ GenNet's FLOPs per sample
-#     (6 × multiply-adds = 6.87 MFLOP, CultureNet.Benchmarking.GenNetCost),
+#     (6 × multiply-adds = 6.89 MFLOP, CultureNet.Benchmarking.GenNetCost),
 #   - GenNet training samples/s through the engine (culturenet bench: Sequential.Fit, batch 128),
 #   - the peer: the same MLP and optimizer in Debian's python3-torch (best of 1 and 2 threads).
 # The engine and the peer run alternately PAIRS times (default 3), and `culturenet bench` itself alternates sgemm
@@ -43,7 +43,7 @@ read -r gflops limit engine torch ratio_limit ratio_torch < <(dotnet "$medians" 
   echo "| measure | value |"
   echo "|---|---|"
   echo "| cblas_sgemm 128x500x2048 | $gflops GFLOP/s |"
-  echo "| limit (GFLOP/s / 6.87 MFLOP per sample) | $limit samples/s |"
+  echo "| limit (GFLOP/s / 6.89 MFLOP per sample) | $limit samples/s |"
   echo "| engine, batch 128 | $engine samples/s |"
   echo "| python3-torch 1.13, best of 1 and 2 threads | $torch samples/s |"
   echo "| engine / limit | $ratio_limit |"

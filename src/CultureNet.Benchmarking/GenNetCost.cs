@@ -21,6 +21,6 @@ public static class GenNetCost
     }
 
     /// <summary>FLOPs of one training sample counted as 6 × multiply-adds (forward 2, input gradient 2, weight gradient 2):
-    /// 6 × 1,145,050 = 6,870,300 for the 2048-wide GenNet.</summary>
+    /// 6 × 1,149,050 = 6,894,300 for the 2048-wide GenNet.</summary>
     public static readonly double FlopsPerSample = 6 * MacsPerSample();
 }
