@@ -84,10 +84,11 @@ def signed_rank(x, y):
     return out
 
 
-with open(sys.argv[1]) as f:
-    cases = json.load(f)
-json.dump({
-    "wilcoxon": [signed_rank(c["x"], c["y"]) for c in cases.get("wilcoxon", [])],
-    "holm": [holm(p) for p in cases.get("holm", [])],
-    "bootstrap": [bootstrap(c["values"], int(c["seed"]), int(c["resamples"])) for c in cases.get("bootstrap", [])],
-}, sys.stdout)
+if __name__ == "__main__":
+    with open(sys.argv[1]) as f:
+        cases = json.load(f)
+    json.dump({
+        "wilcoxon": [signed_rank(c["x"], c["y"]) for c in cases.get("wilcoxon", [])],
+        "holm": [holm(p) for p in cases.get("holm", [])],
+        "bootstrap": [bootstrap(c["values"], int(c["seed"]), int(c["resamples"])) for c in cases.get("bootstrap", [])],
+    }, sys.stdout)

@@ -11,7 +11,7 @@ namespace CultureNet.Engine.Tests.Cli;
 public class ProtocolKillResumeTests
 {
     private static readonly string[] Reports =
-        [ResultsFolder.Predictions, ResultsFolder.PerChild, ResultsFolder.Table2Md, ResultsFolder.Table2CsvFile, ResultsFolder.Table2JsonFile, ProtocolRunner.FitsCsv];
+        [ResultsFolder.Predictions, ResultsFolder.PerChild, ResultsFolder.Table2Md, ResultsFolder.Table2CsvFile, ResultsFolder.Table2JsonFile, ResultsFolder.StatsCsvFile, ProtocolRunner.FitsCsv];
 
     [Fact]
     public void Killed_and_restarted_protocol_ends_identical_to_an_uninterrupted_run()
