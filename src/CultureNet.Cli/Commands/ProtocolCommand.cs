@@ -47,7 +47,7 @@ public static class ProtocolCommand
         var outcome = ProtocolProgressBar.Run("protocol", progress => ProtocolSession.Run(request, progress));
         Table2Console.Print(outcome.Table);
         if (outcome.ResumedFits > 0) Console.WriteLine($"resumed: {outcome.ResumedFits} of {outcome.TotalFits} fits were already finished");
-        Console.WriteLine($"results: {Path.GetFullPath(request.Out)} (table2.md, per_child.csv, predictions.csv, {ProtocolSession.FiguresFolder}/ with {outcome.Figures.Count} figures)");
+        Console.WriteLine($"results: {Path.GetFullPath(request.Out)} (table2.md, stats.csv, per_child.csv, predictions.csv, {ProtocolSession.FiguresFolder}/ with {outcome.Figures.Count} figures)");
         return 0;
     }
 
