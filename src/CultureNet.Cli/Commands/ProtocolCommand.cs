@@ -46,7 +46,7 @@ public static class ProtocolCommand
         var outcome = ProtocolProgressBar.Run("protocol", progress => ProtocolSession.Run(store, resultsFolder, options, progress));
         Table2Console.Print(outcome.Table);
         if (outcome.ResumedFits > 0) Console.WriteLine($"resumed: {outcome.ResumedFits} of {outcome.TotalFits} fits were already finished");
-        Console.WriteLine($"results: {Path.GetFullPath(resultsFolder)} (table2.md, per_child.csv, predictions.csv, {ProtocolSession.FiguresFolder}/ with {outcome.Figures.Count} figures)");
+        Console.WriteLine($"results: {Path.GetFullPath(resultsFolder)} (table2.md, stats.csv, per_child.csv, predictions.csv, {ProtocolSession.FiguresFolder}/ with {outcome.Figures.Count} figures)");
         return 0;
     }
 

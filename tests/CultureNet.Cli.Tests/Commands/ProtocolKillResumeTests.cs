@@ -12,7 +12,7 @@ namespace CultureNet.Cli.Tests.Commands;
 public class ProtocolKillResumeTests
 {
     private static readonly string[] Reports =
-        [ResultsFolder.Predictions, ResultsFolder.PerChild, ResultsFolder.Table2Md, ResultsFolder.Table2CsvFile, ResultsFolder.Table2JsonFile, ResultsFolder.Fits];
+        [ResultsFolder.Predictions, ResultsFolder.PerChild, ResultsFolder.Table2Md, ResultsFolder.Table2CsvFile, ResultsFolder.Table2JsonFile, ResultsFolder.StatsCsvFile, ResultsFolder.Fits];
 
     [Fact]
 

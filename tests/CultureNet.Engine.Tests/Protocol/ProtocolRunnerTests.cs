@@ -30,7 +30,7 @@ public sealed class ProtocolRunnerTests : IDisposable
     private static ProtocolManifest Manifest(ProtocolPlan plan) => ProtocolManifest.For(plan, "test-store", synthetic: true);
 
     private static readonly string[] Reports =
-        [ResultsFolder.Predictions, ResultsFolder.PerChild, ResultsFolder.Table2Md, ResultsFolder.Table2CsvFile, ResultsFolder.Table2JsonFile, ResultsFolder.Fits];
+        [ResultsFolder.Predictions, ResultsFolder.PerChild, ResultsFolder.Table2Md, ResultsFolder.Table2CsvFile, ResultsFolder.Table2JsonFile, ResultsFolder.StatsCsvFile, ResultsFolder.Fits];
 
     [Fact]
     public void A_run_trains_every_network_once_and_writes_all_reports()

@@ -48,6 +48,8 @@ public sealed class ReportWritersTests : IDisposable
         Assert.StartsWith("ME,C1,4,,,,", perChild[3]);
 
         var md = File.ReadAllText(Path.Combine(Dir, ResultsFolder.Table2Md));
+        // Table II itself, before the appended Statistics section (StatisticsReportTests).
+        md = md[..md.IndexOf("\n## Statistics", StringComparison.Ordinal)];
         Assert.Contains("SYNTHETIC", md);
         Assert.Contains("| Model | C0 ICC [%] | C0 CCC [%] | C0 PC [%] | C0 MAE | C1 ICC [%] |", md);
         var me = md.Split('\n').Single(l => l.StartsWith("| ME |"));
