@@ -29,7 +29,7 @@ public static class ProtocolCommand
         {
             var options = new ProtocolOptions
             {
-                Settings = ProtocolSetting.ParseList(r.GetValue(settings)!),
+                Settings = SettingVariant.ParseList(r.GetValue(settings)!),
                 Runs = r.GetValue(runs),
                 Split = ParseSplit(r.GetValue(split)!),
                 Seed = r.GetValue(seed),

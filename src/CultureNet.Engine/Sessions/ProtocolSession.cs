@@ -54,13 +54,13 @@ public static class ProtocolSession
     }
 
     /// <summary>The requested settings plus, when asked, the Fig. 3 analyses of those among them that have one (M1, M6).</summary>
-    public static IReadOnlyList<ProtocolSetting> WithAnalyses(ProtocolOptions options, CohortMetadata cohort)
+    public static IReadOnlyList<SettingVariant> WithAnalyses(ProtocolOptions options, CohortMetadata cohort)
     {
         var settings = options.Settings.ToList();
         if (!options.Fig3Analyses) return settings;
         int others = cohort.Cultures.Min(c => cohort.ChildrenOf(c).Count()) - 1;
         var bases = settings.Where(s => !s.IsVariant).Select(s => s.Base).ToHashSet();
-        settings.AddRange(ProtocolSetting.FigureAnalyses(others).Where(a => bases.Contains(a.Base)));
+        settings.AddRange(SettingVariant.FigureAnalyses(others).Where(a => bases.Contains(a.Base)));
         return settings.Distinct().Order().ToArray();
     }
 }

@@ -13,8 +13,8 @@ public class Table2ConsoleTests
     public void Prints_the_table_with_units_and_the_synthetic_mark()
     {
         var perChild = ResultsAggregator.PerChild([
-            new ChildRunScore(new ProtocolSetting(Setting.M1), 1, new ChildId(0, 1), new MetricScores(0.1, 0.2, 0.3, 0.4)),
-            new ChildRunScore(new ProtocolSetting(Setting.ME), 1, new ChildId(1, 2), new MetricScores(double.NaN, double.NaN, double.NaN, 0.5)),
+            new ChildRunScore(new SettingVariant(Setting.M1), 1, new ChildId(0, 1), new MetricScores(0.1, 0.2, 0.3, 0.4)),
+            new ChildRunScore(new SettingVariant(Setting.ME), 1, new ChildId(1, 2), new MetricScores(double.NaN, double.NaN, double.NaN, 0.5)),
         ]);
         var table = ResultsAggregator.Table2(perChild, new Table2Context("s", 1, SplitMode.Contiguous, 1, Synthetic: true));
         var writer = new StringWriter();

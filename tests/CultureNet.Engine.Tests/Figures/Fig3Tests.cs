@@ -18,7 +18,7 @@ public sealed class Fig3Tests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     private static ChildScore Score(string setting, byte culture, int child, double pc) =>
-        new(ProtocolSetting.Parse(setting), new ChildId(culture, child), new MetricScores(0, 0, pc, 0.1), 1);
+        new(SettingVariant.Parse(setting), new ChildId(culture, child), new MetricScores(0, 0, pc, 0.1), 1);
 
     private static IReadOnlyList<ChildScore> Scores() =>
     [

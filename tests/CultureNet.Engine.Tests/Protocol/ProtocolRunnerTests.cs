@@ -19,7 +19,7 @@ public sealed class ProtocolRunnerTests : IDisposable
 
     private static ProtocolPlan Plan(int runs = 2) => ProtocolPlanner.Build(Cohort, new ProtocolOptions
     {
-        Settings = ProtocolSetting.ParseList("M1,M2,M3,M4,M5,M6,M7,ME,M6-d10"),
+        Settings = SettingVariant.ParseList("M1,M2,M3,M4,M5,M6,M7,ME,M6-d10"),
         Runs = runs,
         Split = SplitMode.Random,
         Seed = 5,
@@ -152,7 +152,7 @@ public sealed class ProtocolRunnerTests : IDisposable
     public void Fit_result_files_round_trip()
     {
         var result = new FitResult("run01_M1_C0-1", 1, 0xDEADBEEFUL, new FitSummary(7, 0.25, double.NaN),
-            [new EvaluationResult(new ProtocolSetting(Setting.M6, DataPercent: 5), 1, new ChildId(0, 1), [3, 4], [0.5f, -1f], [0.125f, float.Epsilon])]);
+            [new EvaluationResult(new SettingVariant(Setting.M6, DataPercent: 5), 1, new ChildId(0, 1), [3, 4], [0.5f, -1f], [0.125f, float.Epsilon])]);
         var path = Path.Combine(Folder("f"), "x.fit");
         FitResultFile.Write(path, result);
         var read = FitResultFile.TryRead(path)!;

@@ -24,7 +24,7 @@ public class SyntheticCohortOrderingTests
         SyntheticCohort.Generate(dir.File("store"), new SyntheticCohortOptions { ChildrenPerCulture = 8, FramesPerChild = 400, Dim = 128, Seed = 1 });
         using var store = FeatureStore.Open(dir.File("store"));
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, "synthetic");
-        var plan = ProtocolPlanner.Build(cohort, new ProtocolOptions { Runs = 1, Seed = 1, Settings = ProtocolSetting.TableOne.Where(s => s.Base != Setting.ME).ToList() });
+        var plan = ProtocolPlanner.Build(cohort, new ProtocolOptions { Runs = 1, Seed = 1, Settings = SettingVariant.TableOne.Where(s => s.Base != Setting.ME).ToList() });
         var table = ProtocolSession.RunAndReport(new ProtocolRunner(plan, new GenNetTrainer(store), dir.File("results")), ProtocolManifest.For(plan, "synthetic", synthetic: true)).Reports.Table;
 
         var si = new[] { Setting.M1, Setting.M2, Setting.M3, Setting.M4 };

@@ -18,11 +18,11 @@ public sealed class ReportWritersTests : IDisposable
 
     private static IReadOnlyCollection<EvaluationResult> Results() =>
     [
-        new(new ProtocolSetting(Setting.ME), 1, new ChildId(1, 4), [10, 11], [0.25f, -1f], [0.1f, 0.1f]),
-        new(new ProtocolSetting(Setting.M1), 2, new ChildId(0, 2), [7, 9], [0.5f, 0.75f], [0.4f, 0.8f]),
-        new(new ProtocolSetting(Setting.M1), 1, new ChildId(0, 2), [7, 9], [0.5f, 0.75f], [0.3f, 0.9f]),
-        new(new ProtocolSetting(Setting.M1), 1, new ChildId(1, 4), [10, 11], [0.25f, -1f], [0.2f, -0.5f]),
-        new(new ProtocolSetting(Setting.M1), 2, new ChildId(1, 4), [10, 11], [0.25f, -1f], [0.1f, -0.123456789f]),
+        new(new SettingVariant(Setting.ME), 1, new ChildId(1, 4), [10, 11], [0.25f, -1f], [0.1f, 0.1f]),
+        new(new SettingVariant(Setting.M1), 2, new ChildId(0, 2), [7, 9], [0.5f, 0.75f], [0.4f, 0.8f]),
+        new(new SettingVariant(Setting.M1), 1, new ChildId(0, 2), [7, 9], [0.5f, 0.75f], [0.3f, 0.9f]),
+        new(new SettingVariant(Setting.M1), 1, new ChildId(1, 4), [10, 11], [0.25f, -1f], [0.2f, -0.5f]),
+        new(new SettingVariant(Setting.M1), 2, new ChildId(1, 4), [10, 11], [0.25f, -1f], [0.1f, -0.123456789f]),
     ];
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class StatisticsReportTests : IDisposable
     private static List<EvaluationResult> Results(IEnumerable<Setting>? only = null)
     {
         var random = new Random(8);
-        var settings = (only ?? Enum.GetValues<Setting>()).Select(s => new ProtocolSetting(s)).Append(new ProtocolSetting(Setting.M1, TrainingChildren: 2));
+        var settings = (only ?? Enum.GetValues<Setting>()).Select(s => new SettingVariant(s)).Append(new SettingVariant(Setting.M1, TrainingChildren: 2));
         var results = new List<EvaluationResult>();
         for (int run = 1; run <= 2; run++)
             for (byte culture = 0; culture < 2; culture++)
@@ -42,7 +42,7 @@ public sealed class StatisticsReportTests : IDisposable
                         float[] predictions = setting.Base == Setting.ME
                             ? labels.Select(l => culture == 1 ? l + 0.5f : 0.1f).ToArray()
                             : labels.Select(l => (float)(skill * l + (1 - skill) * (2 * random.NextDouble() - 1))).ToArray();
-                        if (setting == new ProtocolSetting(Setting.M1)) m1 = predictions;
+                        if (setting == new SettingVariant(Setting.M1)) m1 = predictions;
                         if (setting.Base == Setting.M5 && culture == 0 && child < 3) predictions = m1;
                         results.Add(new EvaluationResult(setting, run, new ChildId(culture, child), frames, labels, predictions));
                     }

@@ -8,7 +8,7 @@ namespace CultureNet.Engine.Protocol.Planning;
 /// </summary>
 public sealed record ProtocolOptions
 {
-    public IReadOnlyList<ProtocolSetting> Settings { get; init; } = ProtocolSetting.TableOne;
+    public IReadOnlyList<SettingVariant> Settings { get; init; } = SettingVariant.TableOne;
     public int Runs { get; init; } = 10;
     public SplitMode Split { get; init; } = SplitMode.Contiguous;
     public long Seed { get; init; } = 42;

@@ -55,7 +55,7 @@ public static class ProtocolPlanner
         }
     }
 
-    private static void CheckVariants(CohortMetadata cohort, IEnumerable<ProtocolSetting> settings)
+    private static void CheckVariants(CohortMetadata cohort, IEnumerable<SettingVariant> settings)
     {
         foreach (var s in settings)
         {
@@ -70,7 +70,7 @@ public static class ProtocolPlanner
         }
     }
 
-    private static void CheckVariantData(CohortMetadata cohort, IEnumerable<ProtocolSetting> settings,
+    private static void CheckVariantData(CohortMetadata cohort, IEnumerable<SettingVariant> settings,
         IReadOnlyDictionary<ChildId, ChildSplit> split)
     {
         foreach (var s in settings)
@@ -96,7 +96,7 @@ public static class ProtocolPlanner
     public static string M7ChildKey(int run, ChildId child) => FitKey(run, "M7", child);
 
     /// <summary>Builds the fits of one run.</summary>
-    private sealed class RunBuilder(CohortMetadata cohort, ProtocolOptions options, IReadOnlyList<ProtocolSetting> settings,
+    private sealed class RunBuilder(CohortMetadata cohort, ProtocolOptions options, IReadOnlyList<SettingVariant> settings,
         int run, IReadOnlyDictionary<ChildId, ChildSplit> split, List<FitSpec> fits)
     {
         private string Prefix => $"run{run:D2}";
@@ -113,7 +113,7 @@ public static class ProtocolPlanner
                     var trainers = cohort.ChildrenOf(other).ToArray();
                     Add($"{Prefix}_M2_{CultureLabels.Code(target)}", FitKind.GenNet, null,
                         Union(trainers.Select(c => split[c].SiTrain)), Union(trainers.Select(c => split[c].SiValidation)),
-                        cohort.ChildrenOf(target).Select(t => Eval(new ProtocolSetting(Setting.M2), t)).ToArray());
+                        cohort.ChildrenOf(target).Select(t => Eval(new SettingVariant(Setting.M2), t)).ToArray());
                 }
 
             foreach (var target in cohort.Children)
@@ -147,18 +147,18 @@ public static class ProtocolPlanner
             {
                 var m3 = Add(Key("M3", target), FitKind.GenNet, null,
                     Union(bothCultures.Select(c => split[c].SiTrain)), Union(bothCultures.Select(c => split[c].SiValidation)),
-                    Wants(Setting.M3) ? [Eval(new ProtocolSetting(Setting.M3), target)] : []);
+                    Wants(Setting.M3) ? [Eval(new SettingVariant(Setting.M3), target)] : []);
                 if (Wants(Setting.M4))
                     Add(Key("M4", target), FitKind.LastLayer, m3.Key,
                         Union(sameCulture.Select(c => split[c].SiTrain)), Union(sameCulture.Select(c => split[c].SiValidation)),
-                        [Eval(new ProtocolSetting(Setting.M4), target)]);
+                        [Eval(new SettingVariant(Setting.M4), target)]);
             }
 
             var own = split[target];
             if (Wants(Setting.M5))
                 Add(Key("M5", target), FitKind.GenNet, null,
                     Union(cohort.ChildrenOf(target.Culture).Select(c => split[c].P2)), own.P2,
-                    [Eval(new ProtocolSetting(Setting.M5), target)]);
+                    [Eval(new SettingVariant(Setting.M5), target)]);
 
             foreach (var s in settings.Where(s => s.Base == Setting.M6))
             {
@@ -167,7 +167,7 @@ public static class ProtocolPlanner
             }
 
             if (Wants(Setting.ME))
-                Add(Key("ME", target), FitKind.MeanBaseline, null, own.P2, [], [Eval(new ProtocolSetting(Setting.ME), target)]);
+                Add(Key("ME", target), FitKind.MeanBaseline, null, own.P2, [], [Eval(new SettingVariant(Setting.ME), target)]);
         }
 
         private void BuildM7()
@@ -180,13 +180,13 @@ public static class ProtocolPlanner
                 var cultureFit = Add(M7CultureKey(run, culture), FitKind.LastLayer, joint.Key, rows, rows, []);
                 foreach (var target in cohort.ChildrenOf(culture))
                     Add(M7ChildKey(run, target), FitKind.LastLayer, cultureFit.Key, split[target].P2, split[target].P2,
-                        [Eval(new ProtocolSetting(Setting.M7), target)]);
+                        [Eval(new SettingVariant(Setting.M7), target)]);
             }
         }
 
         private string Key(string setting, ChildId target) => FitKey(run, setting, target);
 
-        private EvaluationSpec Eval(ProtocolSetting setting, ChildId target) => new(setting, target, split[target].P1);
+        private EvaluationSpec Eval(SettingVariant setting, ChildId target) => new(setting, target, split[target].P1);
 
         private FitSpec Add(string key, FitKind kind, string? parent, int[] train, int[] validation, EvaluationSpec[] evaluations)
         {

@@ -4,7 +4,7 @@ using CultureNet.Engine.Protocol.Planning;
 namespace CultureNet.Engine.Protocol.Running;
 
 /// <summary>One model's predictions for one setting on one target child's test frames in one run.</summary>
-public sealed record EvaluationResult(ProtocolSetting Setting, int Run, ChildId Child, int[] Frames, float[] Labels, float[] Predictions)
+public sealed record EvaluationResult(SettingVariant Setting, int Run, ChildId Child, int[] Frames, float[] Labels, float[] Predictions)
 {
     public EvaluationResult Validate()
     {

@@ -68,7 +68,7 @@ public static class FitResultFile
             var evaluations = new List<EvaluationResult>(count);
             for (int i = 0; i < count; i++)
             {
-                var setting = ProtocolSetting.Parse(r.ReadString());
+                var setting = SettingVariant.Parse(r.ReadString());
                 int run = r.ReadInt32();
                 var child = new ChildId(r.ReadByte(), r.ReadInt32());
                 int n = r.ReadInt32();
