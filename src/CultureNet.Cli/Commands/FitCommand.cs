@@ -1,18 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using CultureNet.Engine;
-using CultureNet.Engine.IO;
-using CultureNet.Engine.Models;
-using CultureNet.Engine.Native;
-using CultureNet.Engine.Nn;
-using CultureNet.Engine.Nn.Callbacks;
-using CultureNet.Engine.Nn.Optimizers;
-using CultureNet.Engine.Weights;
+using CultureNet.Engine.Sessions;
 
 namespace CultureNet.Cli.Commands;
 
-/// <summary>`culturenet fit`: trains GenNet on .npy arrays as the reference's model.fit does.</summary>
+/// <summary>`culturenet fit`: trains GenNet on .npy arrays as the reference's model.fit does (<see cref="FitSession"/>).</summary>
 public static class FitCommand
 {
     public static Command Create()
@@ -41,34 +34,14 @@ public static class FitCommand
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
-            NativeEngine.NumThreads = r.GetValue(threads);
-            var trainX = NpyMatrix.Load(r.GetValue(x)!);
-            var trainY = NpyMatrix.Load(r.GetValue(y)!, allowVector: true);
-            (Matrix, Matrix)? validation = null;
-            string? vxPath = r.GetValue(valX), vyPath = r.GetValue(valY);
-            if ((vxPath is null) != (vyPath is null)) throw new CultureNetException("give both --val-x and --val-y, or neither");
-            if (vxPath is not null) validation = (NpyMatrix.Load(vxPath), NpyMatrix.Load(vyPath!, allowVector: true));
-
-            using var model = GenNet.Create(trainX.Cols, ParseWidths(r.GetValue(hidden)!), trainY.Cols, r.GetValue(seed));
-            if (r.GetValue(initWeights) is string init) model.Load(init);
-            model.Compile(optimizer: new Adadelta(lr: r.GetValue(lr)), loss: "mse", metrics: ["mae"]);
-
-            var callbacks = new List<Callback> { new LambdaCallback((epoch, logs) => PrintEpoch(epoch, r.GetValue(epochs), logs, model)) };
-            if (validation is not null && !r.GetValue(noEarlyStopping))
-                callbacks.Add(new EarlyStopping(monitor: "val_loss", minDelta: r.GetValue(minDelta), patience: r.GetValue(patience)));
-
-            Console.WriteLine($"training on {trainX.Rows} rows x {trainX.Cols} features, {NativeEngine.NumThreads} threads, BLAS: {NativeEngine.BlasInfo}");
-            var h = model.Fit(trainX, trainY, epochs: r.GetValue(epochs), batchSize: r.GetValue(batch), validationData: validation,
-                              callbacks: callbacks, shuffle: !r.GetValue(noShuffle), seed: r.GetValue(seed));
-            foreach (var warning in h.Warnings) Console.Error.WriteLine($"warning: {warning}");
-            if (h.SamplesPerSecond.Count > 0)
-                Console.WriteLine($"{h.Epoch.Count} epochs, mean {h.SamplesPerSecond.Average():N0} samples/s");
-            if (r.GetValue(history) is string historyPath) WriteHistory(historyPath, h);
-            if (r.GetValue(saveWeights) is string save)
+            FitSession.Run(new FitSessionOptions
             {
-                model.Save(save);
-                Console.WriteLine($"weights written to {save}");
-            }
+                X = r.GetValue(x)!, Y = r.GetValue(y)!, ValidationX = r.GetValue(valX), ValidationY = r.GetValue(valY),
+                Epochs = r.GetValue(epochs), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), Seed = r.GetValue(seed),
+                Shuffle = !r.GetValue(noShuffle), HiddenUnits = ParseWidths(r.GetValue(hidden)!), Patience = r.GetValue(patience),
+                MinDelta = r.GetValue(minDelta), EarlyStopping = !r.GetValue(noEarlyStopping), InitWeights = r.GetValue(initWeights),
+                SaveWeights = r.GetValue(saveWeights), HistoryCsv = r.GetValue(history), Threads = r.GetValue(threads),
+            }, log: Console.WriteLine, warn: w => Console.Error.WriteLine($"warning: {w}"));
             return 0;
         }));
         return command;
@@ -81,26 +54,5 @@ public static class FitCommand
             int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) && w > 0
                 ? w
                 : throw new CultureNetException($"--hidden: '{part}' is not a positive integer (expected e.g. 500,200,100,50)")).ToArray();
-    }
-
-    private static void PrintEpoch(int epoch, int epochs, IReadOnlyDictionary<string, double> logs, Sequential model)
-    {
-        var line = new StringBuilder($"epoch {epoch + 1}/{epochs}");
-        foreach (var (key, value) in logs) line.Append(CultureInfo.InvariantCulture, $"  {key} {value:F6}");
-        Console.WriteLine(line);
-    }
-
-    private static void WriteHistory(string path, History h)
-    {
-        var keys = new[] { "loss", "mae", "val_loss", "val_mae" }.Where(h.Contains).ToList();
-        var csv = new StringBuilder("epoch," + string.Join(",", keys) + ",seconds,samples_per_s\n");
-        for (int i = 0; i < h.Epoch.Count; i++)
-        {
-            csv.Append(h.Epoch[i] + 1);
-            foreach (var key in keys) csv.Append(',').Append(h[key][i].ToString("R", CultureInfo.InvariantCulture));
-            csv.Append(',').Append(h.EpochSeconds[i].ToString("F4", CultureInfo.InvariantCulture));
-            csv.Append(',').Append(h.SamplesPerSecond[i].ToString("F1", CultureInfo.InvariantCulture)).Append('\n');
-        }
-        AtomicFile.WriteAllText(path, csv.ToString());
     }
 }

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+using CultureNet.Engine.Models;
+using CultureNet.Engine.Native;
+using CultureNet.Engine.Nn;
+using CultureNet.Engine.Nn.Callbacks;
+using CultureNet.Engine.Nn.Optimizers;
+using CultureNet.Engine.Weights;
+
+namespace CultureNet.Engine.Sessions;
+
+/// <summary>
+/// <c>culturenet fit</c> as a library call: loads the arrays, builds GenNet, compiles it with Adadelta and MSE, fits it with
+/// the reference's EarlyStopping, and writes the history and weights. <paramref name="log"/> receives each line a person
+/// reads (the setup line, one line per epoch, the summary); <paramref name="warn"/> the warnings of the fit (e.g. a
+/// monitored metric that is missing).
+/// </summary>
+public static class FitSession
+{
+    public static History Run(FitSessionOptions options, Action<string> log, Action<string> warn)
+    {
+        NativeEngine.NumThreads = options.Threads;
+        var trainX = NpyMatrix.Load(options.X);
+        var trainY = NpyMatrix.Load(options.Y, allowVector: true);
+        if ((options.ValidationX is null) != (options.ValidationY is null))
+            throw new CultureNetException("give both --val-x and --val-y, or neither");
+        (Matrix, Matrix)? validation = options.ValidationX is null
+            ? null
+            : (NpyMatrix.Load(options.ValidationX), NpyMatrix.Load(options.ValidationY!, allowVector: true));
+
+        using var model = GenNet.Create(trainX.Cols, options.HiddenUnits, trainY.Cols, options.Seed);
+        if (options.InitWeights is { } init) model.Load(init);
+        model.Compile(optimizer: new Adadelta(lr: options.LearningRate), loss: "mse", metrics: ["mae"]);
+
+        var callbacks = new List<Callback> { new LambdaCallback((epoch, logs) => log(EpochLine(epoch, options.Epochs, logs))) };
+        if (validation is not null && options.EarlyStopping)
+            callbacks.Add(new EarlyStopping(monitor: "val_loss", minDelta: options.MinDelta, patience: options.Patience));
+
+        log($"training on {trainX.Rows} rows x {trainX.Cols} features, {NativeEngine.NumThreads} threads, BLAS: {NativeEngine.BlasInfo}");
+        var history = model.Fit(trainX, trainY, epochs: options.Epochs, batchSize: options.BatchSize, validationData: validation,
+                                callbacks: callbacks, shuffle: options.Shuffle, seed: options.Seed);
+        foreach (var warning in history.Warnings) warn(warning);
+        if (history.SamplesPerSecond.Count > 0)
+            log($"{history.Epoch.Count} epochs, mean {history.SamplesPerSecond.Average():N0} samples/s");
+        if (options.HistoryCsv is { } historyPath) HistoryCsv.Write(historyPath, history);
+        if (options.SaveWeights is { } save)
+        {
+            model.Save(save);
+            log($"weights written to {save}");
+        }
+        return history;
+    }
+
+    private static string EpochLine(int epoch, int epochs, IReadOnlyDictionary<string, double> logs)
+    {
+        var line = new StringBuilder($"epoch {epoch + 1}/{epochs}");
+        foreach (var (key, value) in logs) line.Append(CultureInfo.InvariantCulture, $"  {key} {value:F6}");
+        return line.ToString();
+    }
+}

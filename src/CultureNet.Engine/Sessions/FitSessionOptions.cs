@@ -1,0 +1,25 @@
+namespace CultureNet.Engine.Sessions;
+
+/// <summary>What <c>culturenet fit</c> trains: GenNet on .npy arrays with the reference's fit settings as defaults.</summary>
+public sealed record FitSessionOptions
+{
+    public required string X { get; init; }
+    public required string Y { get; init; }
+    public string? ValidationX { get; init; }
+    public string? ValidationY { get; init; }
+    public int Epochs { get; init; } = 20;
+    public int BatchSize { get; init; } = 128;
+    public double LearningRate { get; init; } = 1.0;
+    public int? Seed { get; init; }
+    public bool Shuffle { get; init; } = true;
+    public IReadOnlyList<int> HiddenUnits { get; init; } = Models.GenNet.HiddenUnits;
+    public int Patience { get; init; } = 4;
+    public double MinDelta { get; init; } = 0.01;
+    /// <summary>EarlyStopping on val_loss when validation data are given (the reference's callback).</summary>
+    public bool EarlyStopping { get; init; } = true;
+    public string? InitWeights { get; init; }
+    public string? SaveWeights { get; init; }
+    public string? HistoryCsv { get; init; }
+    /// <summary>0 = all cores.</summary>
+    public int Threads { get; init; }
+}
