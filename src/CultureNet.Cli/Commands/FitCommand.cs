@@ -30,14 +30,15 @@ public static class FitCommand
         var patience = new Option<int>("--patience") { Description = "EarlyStopping patience on val_loss (used with validation data)", DefaultValueFactory = _ => 4 };
         var minDelta = new Option<double>("--min-delta") { Description = "EarlyStopping min_delta", DefaultValueFactory = _ => 0.01 };
         var noEarlyStopping = new Option<bool>("--no-early-stopping") { Description = "train all epochs even with validation data" };
-        var initWeights = new Option<string?>("--init-weights") { Description = "start from these weights (.h5 Keras save_weights, or .npz)" };
-        var saveWeights = new Option<string?>("--save-weights") { Description = "write the final weights (.h5 or .npz)" };
+        var initWeights = new Option<string?>("--init-weights") { Description = "start from this Keras model or weights file (.keras, .h5, .weights.h5, .npz); a file with a model config also gives the network's shape" };
+        var saveWeights = new Option<string?>("--save-weights") { Description = "write the final weights (.h5 Keras 2 save_weights, .weights.h5 Keras 3, .keras, .npz)" };
+        var saveModel = new Option<string?>("--save-model") { Description = "write the final model as Keras' model.save does (.keras, or .h5 for Keras 2)" };
         var history = new Option<string?>("--history") { Description = "write per-epoch figures as CSV" };
         var threads = new Option<int>("--threads") { Description = "threads (0 = all cores)", DefaultValueFactory = _ => 0 };
 
         var command = new Command("fit", "Train GenNet (Dense 500-200-100-50-1) on .npy features with Adadelta and MSE, as Keras' model.fit")
         {
-            x, y, valX, valY, epochs, batch, lr, seed, noShuffle, hidden, patience, minDelta, noEarlyStopping, initWeights, saveWeights, history, threads,
+            x, y, valX, valY, epochs, batch, lr, seed, noShuffle, hidden, patience, minDelta, noEarlyStopping, initWeights, saveWeights, saveModel, history, threads,
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
@@ -49,8 +50,9 @@ public static class FitCommand
             if ((vxPath is null) != (vyPath is null)) throw new CultureNetException("give both --val-x and --val-y, or neither");
             if (vxPath is not null) validation = (NpyMatrix.Load(vxPath), NpyMatrix.Load(vyPath!, allowVector: true));
 
-            using var model = GenNet.Create(trainX.Cols, ParseWidths(r.GetValue(hidden)!), trainY.Cols, r.GetValue(seed));
-            if (r.GetValue(initWeights) is string init) model.Load(init);
+            using var model = r.GetValue(initWeights) is string init
+                ? FromInitialFile(init, trainX.Cols, trainY.Cols, r.GetResult(hidden) is { Implicit: false } ? ParseWidths(r.GetValue(hidden)!) : null)
+                : GenNet.Create(trainX.Cols, ParseWidths(r.GetValue(hidden)!), trainY.Cols, r.GetValue(seed));
             model.Compile(optimizer: new Adadelta(lr: r.GetValue(lr)), loss: "mse", metrics: ["mae"]);
 
             var callbacks = new List<Callback> { new LambdaCallback((epoch, logs) => PrintEpoch(epoch, r.GetValue(epochs), logs, model)) };
@@ -69,9 +71,29 @@ public static class FitCommand
                 model.Save(save);
                 Console.WriteLine($"weights written to {save}");
             }
+            if (r.GetValue(saveModel) is string saveTo)
+            {
+                model.SaveModel(saveTo);
+                Console.WriteLine($"model written to {saveTo}");
+            }
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The network of a Keras file (its config's, or shaped after its kernels), checked against the data.</summary>
+    private static Sequential FromInitialFile(string path, int features, int outputs, int[]? hidden)
+    {
+        var model = GenNet.FromWeightFile(path);
+        var widths = model.Layers.Take(model.Layers.Count - 1).Select(l => l.Units).ToArray();
+        string? problem =
+            model.InputDim != features ? $"the model takes {model.InputDim} features but --x has {features}" :
+            model.OutputDim != outputs ? $"the model has {model.OutputDim} outputs but --y has {outputs} columns" :
+            hidden is not null && !hidden.SequenceEqual(widths) ? $"--hidden {string.Join(",", hidden)} differs from the file's hidden layers {string.Join(",", widths)}" :
+            null;
+        if (problem is null) return model;
+        model.Dispose();
+        throw new CultureNetException($"{path}: {problem}");
     }
 
     internal static int[] ParseWidths(string text)
