@@ -64,10 +64,18 @@ internal sealed class Hdf5Reader : IDisposable
 
     public bool HasLink(IH5Group group, string path) => Guard($"'{Join(group, path)}'", () => group.LinkExists(path));
 
+    /// <summary>A member group; like datasets, only members this file lists are opened (never an external link).</summary>
     public IH5Group Group(IH5Group parent, string path)
     {
-        if (!HasLink(parent, path)) throw new CultureNetException($"{Source}: group '{Join(parent, path)}' is missing");
-        return Guard($"group '{Join(parent, path)}'", () => parent.Group(path));
+        var group = parent;
+        foreach (var part in path.Split('/'))
+        {
+            if (!ChildNames(group).Contains(part))
+                throw new CultureNetException($"{Source}: group '{Join(parent, path)}' is missing from the file ({NotFollowed})");
+            var current = group;
+            group = Guard($"group '{Join(parent, path)}'", () => current.Group(part));
+        }
+        return group;
     }
 
     public IReadOnlyList<string> ChildNames(IH5Group group) =>
