@@ -53,6 +53,11 @@ internal abstract class ReferenceMatrix : IDisposable
     {
         private long _next;
 
+        // The unpickled bytes (and the file read to get them) are large-object-heap arrays the size of the file,
+        // which the runtime keeps until a full collection; the importer opens every input twice (checks, then rows),
+        // so without this the second pass would hold the first pass's copies too.
+        public override void Dispose() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+
         public override string Source => matrix.Source;
         public override IReadOnlyList<long> Shape => [matrix.Rows, matrix.Columns];
         public override long Rows => matrix.Rows;
