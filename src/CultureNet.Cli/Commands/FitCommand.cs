@@ -23,14 +23,15 @@ public static class FitCommand
         var patience = new Option<int>("--patience") { Description = "EarlyStopping patience on val_loss (used with validation data)", DefaultValueFactory = _ => 4 };
         var minDelta = new Option<double>("--min-delta") { Description = "EarlyStopping min_delta", DefaultValueFactory = _ => 0.01 };
         var noEarlyStopping = new Option<bool>("--no-early-stopping") { Description = "train all epochs even with validation data" };
-        var initWeights = new Option<string?>("--init-weights") { Description = "start from these weights (.h5 Keras save_weights, or .npz)" };
-        var saveWeights = new Option<string?>("--save-weights") { Description = "write the final weights (.h5 or .npz)" };
+        var initWeights = new Option<string?>("--init-weights") { Description = "start from this Keras model or weights file (.keras, .h5, .weights.h5, .npz); a file with a model config also gives the network's shape" };
+        var saveWeights = new Option<string?>("--save-weights") { Description = "write the final weights (.h5 Keras 2 save_weights, .weights.h5 Keras 3, .keras, .npz)" };
+        var saveModel = new Option<string?>("--save-model") { Description = "write the final model as Keras' model.save does (.keras, or .h5 for Keras 2)" };
         var history = new Option<string?>("--history") { Description = "write per-epoch figures as CSV" };
         var threads = new Option<int>("--threads") { Description = "threads (0 = all cores)", DefaultValueFactory = _ => 0 };
 
         var command = new Command("fit", "Train GenNet (Dense 500-200-100-50-1) on .npy features with Adadelta and MSE, as Keras' model.fit")
         {
-            x, y, valX, valY, epochs, batch, lr, seed, noShuffle, hidden, patience, minDelta, noEarlyStopping, initWeights, saveWeights, history, threads,
+            x, y, valX, valY, epochs, batch, lr, seed, noShuffle, hidden, patience, minDelta, noEarlyStopping, initWeights, saveWeights, saveModel, history, threads,
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
@@ -38,9 +39,9 @@ public static class FitCommand
             {
                 X = r.GetValue(x)!, Y = r.GetValue(y)!, ValidationX = r.GetValue(valX), ValidationY = r.GetValue(valY),
                 Epochs = r.GetValue(epochs), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), Seed = r.GetValue(seed),
-                Shuffle = !r.GetValue(noShuffle), HiddenUnits = ParseWidths(r.GetValue(hidden)!), Patience = r.GetValue(patience),
+                Shuffle = !r.GetValue(noShuffle), HiddenUnits = r.GetResult(hidden) is { Implicit: false } ? ParseWidths(r.GetValue(hidden)!) : null, Patience = r.GetValue(patience),
                 MinDelta = r.GetValue(minDelta), EarlyStopping = !r.GetValue(noEarlyStopping), InitWeights = r.GetValue(initWeights),
-                SaveWeights = r.GetValue(saveWeights), HistoryCsv = r.GetValue(history), Threads = r.GetValue(threads),
+                SaveWeights = r.GetValue(saveWeights), SaveModel = r.GetValue(saveModel), HistoryCsv = r.GetValue(history), Threads = r.GetValue(threads),
             }, log: Console.WriteLine, warn: w => Console.Error.WriteLine($"warning: {w}"));
             return 0;
         }));

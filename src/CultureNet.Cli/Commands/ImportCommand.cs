@@ -21,10 +21,10 @@ public static class ImportCommand
 
     private static Command Reference()
     {
-        var inputs = new Argument<string[]>("matrices") { Description = "per-culture .npy/.npz matrices with columns [culture, child, frame, f1…fD, label]", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("matrices") { Description = "per-culture matrices with columns [culture, child, frame, f1…fD, label]: the reference's data_0.pkl/data_1.pkl, or .npy/.npz", Arity = ArgumentArity.OneOrMore };
         var outDir = OutOption();
         var dtype = DTypeOption();
-        var command = new Command("reference", "Import the reference code's per-culture matrices (data_0.npy, data_1.npy)") { inputs, outDir, dtype };
+        var command = new Command("reference", "Import the reference code's per-culture matrices (data_0.pkl, data_1.pkl, or .npy/.npz)") { inputs, outDir, dtype };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
             string dir = parse.GetValue(outDir)!;

@@ -6,16 +6,16 @@ using CultureNet.Engine.Native;
 
 namespace CultureNet.Cli.Commands;
 
-/// <summary>`culturenet predict`: runs a saved GenNet (hidden layers ReLU, last linear) on .npy features.</summary>
+/// <summary>`culturenet predict`: runs a saved Keras model (or GenNet weights: hidden layers ReLU, last linear) on .npy features.</summary>
 public static class PredictCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "weights (.h5 Keras save_weights, or .npz)", Required = true };
+        var weights = new Option<string>("--weights") { Description = "Keras model or weights: .keras, .h5 (model.save or save_weights), .weights.h5, .npz; a file with a model config gives the network, a weights-only file GenNet's shape", Required = true };
         var x = new Option<string>("--x") { Description = "features, float32 .npy, N x D", Required = true };
         var output = new Option<string>("--out") { Description = "predictions, float32 .npy (N, or N x outputs)", Required = true };
         var threads = new Option<int>("--threads") { Description = "threads (0 = all cores)", DefaultValueFactory = _ => 0 };
-        var command = new Command("predict", "Predict engagement with saved GenNet weights") { weights, x, output, threads };
+        var command = new Command("predict", "Predict engagement with a saved Keras model or GenNet weights") { weights, x, output, threads };
         command.SetAction(r => CliRunner.Guard(() =>
         {
             NativeEngine.NumThreads = r.GetValue(threads);

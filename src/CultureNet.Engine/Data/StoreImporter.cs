@@ -12,29 +12,23 @@ public static class StoreImporter
     private const int ChunkRows = 512;
 
     /// <summary>
-    /// The reference layout: each input (.npy, or .npz whose every array is one) is a matrix with columns
-    /// [culture, child, frame, f1 … fD, label] — the arrays the reference code unpickles from data_0.pkl / data_1.pkl.
+    /// The reference layout: each input (.npy, .npz whose every array is one, or the reference code's own pickle
+    /// data_0.pkl / data_1.pkl) is a matrix with columns [culture, child, frame, f1 … fD, label].
     /// </summary>
     public static void ImportReference(IReadOnlyList<string> inputs, string outDir, FeatureDType dtype = FeatureDType.Float32,
         IProgress<RowProgress>? progress = null)
     {
         if (inputs.Count == 0) throw new CultureNetException("no input matrices given");
-        var sources = new List<(string Path, string? Key)>();
-        foreach (var path in inputs)
-        {
-            if (path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) && File.Exists(path))
-                sources.AddRange(NpyArrayReader.NpzKeys(path).Select(k => (path, (string?)k)));
-            else sources.Add((path, null));
-        }
+        var sources = ReferenceMatrix.Expand(inputs);
 
         // Check every header first, so a bad second file fails before a long first one is written.
         long total = 0;
         int dim = -1;
         foreach (var (path, key) in sources)
         {
-            using var r = NpyArrayReader.Open(path, key);
-            if (r.Header.Shape.Length != 2 || r.Columns < 5)
-                throw new CultureNetException($"{r.Source}: shape ({string.Join(", ", r.Header.Shape)}); expected a 2-D matrix with columns [culture, child, frame, f1 … fD, label] (at least 5)");
+            using var r = ReferenceMatrix.Open(path, key);
+            if (r.Shape.Count != 2 || r.Columns < 5)
+                throw new CultureNetException($"{r.Source}: shape ({string.Join(", ", r.Shape)}); expected a 2-D matrix with columns [culture, child, frame, f1 … fD, label] (at least 5)");
             int d = r.Columns - 4;
             if (dim >= 0 && d != dim) throw new CultureNetException($"{r.Source}: {d} feature columns, but {sources[0].Path} has {dim}");
             dim = d;
@@ -45,7 +39,7 @@ public static class StoreImporter
         long done = 0;
         foreach (var (path, key) in sources)
         {
-            using var r = NpyArrayReader.Open(path, key);
+            using var r = ReferenceMatrix.Open(path, key);
             int cols = r.Columns;
             var chunk = new double[ChunkRows * cols];
             var features = new float[dim];

@@ -22,12 +22,7 @@ public static class GenNet
         return model;
     }
 
-    /// <summary>A model shaped after a weight file (hidden layers ReLU, last linear), with the file's weights loaded.</summary>
-    public static Sequential FromWeightFile(string path)
-    {
-        var layers = WeightFile.Read(path);
-        var model = Create(layers[0].KernelRows, layers.Take(layers.Count - 1).Select(l => l.KernelCols).ToList(), layers[^1].KernelCols);
-        model.Load(path);
-        return model;
-    }
+    /// <summary>The network a weight or model file holds, uncompiled: the one its Keras config describes, or for a
+    /// weights-only file one shaped after its kernels (hidden layers ReLU, last linear).</summary>
+    public static Sequential FromWeightFile(string path) => KerasModels.LoadModel(path, compile: false);
 }

@@ -106,6 +106,9 @@ public sealed unsafe class Sequential : IDisposable
                 throw new CultureNetException($"metric '{metric}' is not supported; the engine reports 'mae'");
         Build();
         foreach (var layer in _layers)
+            if (layer.Trainable && !layer.UseBias)
+                throw new CultureNetException($"layer {layer.Name} has use_bias=False, which the engine cannot train (it always trains a bias); freeze it (Trainable = false) to keep its bias at zero");
+        foreach (var layer in _layers)
             NativeEngine.Check(NativeMethods.MlpSetTrainable(_net!, layer.Index, layer.Trainable ? 1 : 0));
         _optimizer?.Dispose();
         NativeEngine.Check(NativeMethods.AdadeltaCreate(_net!, (float)optimizer.Lr, (float)optimizer.Rho, (float)optimizer.Epsilon, out var opt));

@@ -28,8 +28,9 @@ public static class FitSession
             ? null
             : (NpyMatrix.Load(options.ValidationX), NpyMatrix.Load(options.ValidationY!, allowVector: true));
 
-        using var model = GenNet.Create(trainX.Cols, options.HiddenUnits, trainY.Cols, options.Seed);
-        if (options.InitWeights is { } init) model.Load(init);
+        using var model = options.InitWeights is { } init
+            ? FromInitialFile(init, trainX.Cols, trainY.Cols, options.HiddenUnits)
+            : GenNet.Create(trainX.Cols, options.HiddenUnits, trainY.Cols, options.Seed);
         model.Compile(optimizer: new Adadelta(lr: options.LearningRate), loss: "mse", metrics: ["mae"]);
 
         var callbacks = new List<Callback> { new LambdaCallback((epoch, logs) => log(EpochLine(epoch, options.Epochs, logs))) };
@@ -48,7 +49,27 @@ public static class FitSession
             model.Save(save);
             log($"weights written to {save}");
         }
+        if (options.SaveModel is { } saveTo)
+        {
+            model.SaveModel(saveTo);
+            log($"model written to {saveTo}");
+        }
         return history;
+    }
+
+    /// <summary>The network of a Keras file (its config's, or shaped after its kernels), checked against the data.</summary>
+    private static Sequential FromInitialFile(string path, int features, int outputs, IReadOnlyList<int>? hidden)
+    {
+        var model = GenNet.FromWeightFile(path);
+        var widths = model.Layers.Take(model.Layers.Count - 1).Select(l => l.Units).ToArray();
+        string? problem =
+            model.InputDim != features ? $"the model takes {model.InputDim} features but --x has {features}" :
+            model.OutputDim != outputs ? $"the model has {model.OutputDim} outputs but --y has {outputs} columns" :
+            hidden is not null && !hidden.SequenceEqual(widths) ? $"--hidden {string.Join(",", hidden)} differs from the file's hidden layers {string.Join(",", widths)}" :
+            null;
+        if (problem is null) return model;
+        model.Dispose();
+        throw new CultureNetException($"{path}: {problem}");
     }
 
     private static string EpochLine(int epoch, int epochs, IReadOnlyDictionary<string, double> logs)

@@ -12,13 +12,17 @@ public sealed record FitSessionOptions
     public double LearningRate { get; init; } = 1.0;
     public int? Seed { get; init; }
     public bool Shuffle { get; init; } = true;
-    public IReadOnlyList<int> HiddenUnits { get; init; } = Models.GenNet.HiddenUnits;
+    /// <summary>Hidden widths; null: GenNet's, or the network an <see cref="InitWeights"/> file describes.</summary>
+    public IReadOnlyList<int>? HiddenUnits { get; init; }
     public int Patience { get; init; } = 4;
     public double MinDelta { get; init; } = 0.01;
     /// <summary>EarlyStopping on val_loss when validation data are given (the reference's callback).</summary>
     public bool EarlyStopping { get; init; } = true;
+    /// <summary>Start from this Keras model or weights file; a file with a model config also gives the network's shape.</summary>
     public string? InitWeights { get; init; }
     public string? SaveWeights { get; init; }
+    /// <summary>Write the final model as Keras' model.save does (.keras, or .h5 for Keras 2).</summary>
+    public string? SaveModel { get; init; }
     public string? HistoryCsv { get; init; }
     /// <summary>0 = all cores.</summary>
     public int Threads { get; init; }

@@ -1,7 +1,25 @@
+using System.Numerics.Tensors;
+
 namespace CultureNet.Engine.Weights;
 
-/// <summary>One Dense layer's weights as a file holds them: kernel (rows × cols, Keras in × out) and bias.</summary>
-public sealed record LayerWeights(string Name, float[] Kernel, int KernelRows, int KernelCols, float[] Bias)
+/// <summary>One Dense layer's weights as a file holds them: kernel (rows × cols, Keras in × out) and bias (zeros when
+/// the layer has none: Keras' use_bias=False).</summary>
+public sealed record LayerWeights(string Name, float[] Kernel, int KernelRows, int KernelCols, float[] Bias, bool HasBias = true)
 {
-    public string Describe() => $"{Name}: kernel {KernelRows}x{KernelCols}, bias {Bias.Length}";
+    public string Describe() => $"{Name}: kernel {KernelRows}x{KernelCols}, bias {(HasBias ? Bias.Length : "none")}";
+
+    /// <summary>The kernel as a rows × cols array, the shape HDF5 writers store it in.</summary>
+    public float[,] Kernel2D()
+    {
+        var kernel = new float[KernelRows, KernelCols];
+        Buffer.BlockCopy(Kernel, 0, kernel, 0, Kernel.Length * sizeof(float));
+        return kernel;
+    }
+
+    /// <summary>NaN or ±Inf in a weight file is an error naming the layer (a model trained into NaN saves as such).</summary>
+    public void EnsureFinite(string source)
+    {
+        if (!TensorPrimitives.IsFiniteAll<float>(Kernel) || !TensorPrimitives.IsFiniteAll<float>(Bias))
+            throw new CultureNetException($"{source}: layer '{Name}' holds NaN or infinite weights");
+    }
 }

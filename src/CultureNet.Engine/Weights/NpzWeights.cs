@@ -13,7 +13,7 @@ internal static class NpzWeights
         {
             var layer = layers[i];
             arrays[$"dense_{i + 1}/kernel"] = np.array(layer.Kernel).reshape(layer.KernelRows, layer.KernelCols);
-            arrays[$"dense_{i + 1}/bias"] = np.array(layer.Bias);
+            if (layer.HasBias) arrays[$"dense_{i + 1}/bias"] = np.array(layer.Bias);
         }
         np.savez(stream, arrays);
     }
@@ -36,12 +36,11 @@ internal static class NpzWeights
             for (int i = 1; keys.Contains($"dense_{i}/kernel"); i++)
             {
                 var kernel = npz[$"dense_{i}/kernel"];
-                if (!keys.Contains($"dense_{i}/bias"))
-                    throw new CultureNetException($"{path}: has dense_{i}/kernel but no dense_{i}/bias");
-                var bias = npz[$"dense_{i}/bias"];
-                if (kernel.ndim != 2 || bias.ndim != 1)
-                    throw new CultureNetException($"{path}: dense_{i} kernel has shape ({string.Join(",", kernel.shape)}) and bias ({string.Join(",", bias.shape)}); expected a 2-D kernel and a 1-D bias");
-                result.Add(new LayerWeights($"dense_{i}", ToFloats(path, $"dense_{i}/kernel", kernel), (int)kernel.shape[0], (int)kernel.shape[1], ToFloats(path, $"dense_{i}/bias", bias)));
+                bool hasBias = keys.Contains($"dense_{i}/bias"); // a Dense with use_bias=False has none
+                var bias = hasBias ? npz[$"dense_{i}/bias"] : np.zeros(kernel.ndim == 2 ? kernel.shape[1] : 0).astype(NPTypeCode.Single);
+                if (kernel.ndim != 2 || bias.ndim != 1 || bias.shape[0] != kernel.shape[1])
+                    throw new CultureNetException($"{path}: dense_{i} kernel has shape ({string.Join(",", kernel.shape)}) and bias ({string.Join(",", bias.shape)}); expected a 2-D kernel and a 1-D bias of its width");
+                result.Add(new LayerWeights($"dense_{i}", ToFloats(path, $"dense_{i}/kernel", kernel), (int)kernel.shape[0], (int)kernel.shape[1], ToFloats(path, $"dense_{i}/bias", bias), hasBias));
             }
             if (result.Count == 0)
                 throw new CultureNetException($"{path}: no dense_1/kernel entry; found keys [{string.Join(", ", keys)}]");

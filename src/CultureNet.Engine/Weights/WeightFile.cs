@@ -1,12 +1,13 @@
-using CultureNet.Engine.IO;
 using CultureNet.Engine.Nn;
 
 namespace CultureNet.Engine.Weights;
 
 /// <summary>
-/// Loads and saves a model's weights by file extension: .h5/.hdf5 is Keras' save_weights layout, .npz is NumPy with
-/// keys dense_1/kernel, dense_1/bias, …. Layers are matched by order, as Keras' load_weights does (layer names in a
-/// Keras file depend on how many layers the session had created). A mismatch lists what was expected and found.
+/// Keras' save_weights / load_weights for this engine, by file name: .h5/.hdf5 is Keras 2's save_weights layout,
+/// .weights.h5 Keras 3's, .keras a whole Keras 3 archive, .npz NumPy with keys dense_1/kernel, dense_1/bias, ….
+/// Loading takes any of them (and Keras 2 model.save files, whose model_weights it reads, as Keras does), telling
+/// .h5 layouts apart by content. Layers are matched by order, as Keras' load_weights does (layer names in a Keras
+/// file depend on how many layers the session had created). A mismatch lists what was expected and found.
 /// Writes are atomic: a temporary file is renamed over the target.
 /// </summary>
 public static class WeightFile
@@ -16,27 +17,27 @@ public static class WeightFile
 
     public static void SaveWeights(Sequential model, string path)
     {
+        var kind = KerasModels.Kind(path);
         var layers = Snapshot(model);
-        var format = FormatOf(path);
-        AtomicFile.Write(path, stream =>
+        KerasModels.Write(path, stream =>
         {
-            if (format == Format.Hdf5) KerasHdf5Weights.Write(stream, layers);
-            else NpzWeights.Write(stream, layers);
+            switch (kind)
+            {
+                case KerasModels.FileKind.Keras: KerasArchive.Write(stream, KerasModelSpec.Of(model), layers); break;
+                case KerasModels.FileKind.Keras3Weights: Keras3WeightsHdf5.Write(stream, KerasModelSpec.Of(model), layers); break;
+                case KerasModels.FileKind.Hdf5: KerasHdf5Weights.Write(stream, layers); break;
+                default: NpzWeights.Write(stream, layers); break;
+            }
         });
     }
 
     public static void LoadWeights(Sequential model, string path)
     {
-        if (!File.Exists(path)) throw new CultureNetException($"{path}: weight file not found");
-        var found = FormatOf(path) switch
-        {
-            Format.Hdf5 => KerasHdf5Weights.Read(path),
-            _ => NpzWeights.Read(path),
-        };
+        var found = KerasModels.Read(path, compile: false).Weights;
         model.Build();
-        var expected = model.Layers.Select(l => $"{l.Name}: kernel {l.InputDim}x{l.Units}, bias {l.Units}").ToList();
+        var expected = model.Layers.Select(l => $"{l.Name}: kernel {l.InputDim}x{l.Units}, bias {(l.UseBias ? l.Units : "none")}").ToList();
         bool matches = found.Count == model.Layers.Count && model.Layers.Zip(found).All(p =>
-            p.First.InputDim == p.Second.KernelRows && p.First.Units == p.Second.KernelCols && p.First.Units == p.Second.Bias.Length);
+            p.First.InputDim == p.Second.KernelRows && p.First.Units == p.Second.KernelCols && p.First.UseBias == p.Second.HasBias);
         if (!matches)
             throw new CultureNetException(
                 $"{path}: the weights do not fit the model. Expected {expected.Count} layers [{string.Join("; ", expected)}], " +
@@ -45,28 +46,15 @@ public static class WeightFile
     }
 
     /// <summary>Reads a weight file's layers without a model (e.g. to build one of the right shape).</summary>
-    public static IReadOnlyList<LayerWeights> Read(string path)
-    {
-        if (!File.Exists(path)) throw new CultureNetException($"{path}: weight file not found");
-        return FormatOf(path) == Format.Hdf5 ? KerasHdf5Weights.Read(path) : NpzWeights.Read(path);
-    }
+    public static IReadOnlyList<LayerWeights> Read(string path) => KerasModels.Read(path, compile: false).Weights;
 
-    private static List<LayerWeights> Snapshot(Sequential model)
+    internal static List<LayerWeights> Snapshot(Sequential model)
     {
         model.Build();
         return model.Layers.Select(l =>
         {
             var w = l.GetWeights();
-            return new LayerWeights(l.Name!, w[0], l.InputDim!.Value, l.Units, w[1]);
+            return new LayerWeights(l.Name!, w[0], l.InputDim!.Value, l.Units, w[1], l.UseBias);
         }).ToList();
     }
-
-    private enum Format { Hdf5, Npz }
-
-    private static Format FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".h5" or ".hdf5" or ".keras_weights" => Format.Hdf5,
-        ".npz" => Format.Npz,
-        var other => throw new CultureNetException($"{path}: unknown weight file type '{other}'; expected .h5 (Keras save_weights) or .npz"),
-    };
 }

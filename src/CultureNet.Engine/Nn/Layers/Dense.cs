@@ -9,7 +9,7 @@ namespace CultureNet.Engine.Nn.Layers;
 public sealed class Dense
 {
     public Dense(int units, string? activation = null, int? inputDim = null, bool trainable = true,
-                 GlorotUniform? kernelInitializer = null, string? name = null)
+                 GlorotUniform? kernelInitializer = null, string? name = null, bool useBias = true)
     {
         if (units <= 0) throw new CultureNetException($"Dense: units must be positive, got {units}");
         if (inputDim is <= 0) throw new CultureNetException($"Dense: inputDim must be positive, got {inputDim}");
@@ -19,9 +19,13 @@ public sealed class Dense
         Trainable = trainable;
         KernelInitializer = kernelInitializer;
         Name = name;
+        UseBias = useBias;
     }
 
     public int Units { get; }
+    /// <summary>Keras' use_bias. Without one the bias stays zero; the native engine always trains a bias, so such a
+    /// layer must be frozen before Compile (a loaded Keras model predicts exactly either way).</summary>
+    public bool UseBias { get; }
     public Activation Activation { get; }
     /// <summary>Input width given by the caller (first layer), or inferred from the previous layer once added.</summary>
     public int? InputDim { get; internal set; }
