@@ -1,20 +1,12 @@
 /* forward.c — forward passes: predict, per-layer activations, evaluate. */
 #include "internal.h"
 
-#include <cblas.h>
-#include <stdlib.h>
-#include <string.h>
-
-void cn__forward(cn_mlp* net, const float* x, int32_t rows, int32_t last, float* final_out)
+void cn__forward(cn_mlp* net, const float* x, int32_t rows, int32_t last)
 {
     const float* in = x;
     for (int32_t l = 0; l <= last; ++l) {
-        const cn_layer* L = &net->layers[l];
-        float* z = (l == last && final_out != NULL) ? final_out : net->act[l];
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, L->out, L->in, 1.0f, in, L->in, L->kernel, L->out,
-                    0.0f, z, L->out);
-        cn_cpu_bias_activation(z, L->bias, rows, L->out, L->act);
-        in = z;
+        net->ops->forward(net, l, in, rows, net->act[l]);
+        in = net->act[l];
     }
 }
 
@@ -38,7 +30,8 @@ static cn_status cn_forward_all(cn_mlp* net, int32_t last, const float* x, int64
     const int32_t in_w = net->layers[0].in, out_w = net->layers[last].out;
     for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
         int32_t n = (int32_t)(rows - r0 < chunk ? rows - r0 : chunk);
-        cn__forward(net, x + r0 * in_w, n, last, out + r0 * out_w);
+        cn__forward(net, x + r0 * in_w, n, last);
+        net->ops->download(out + r0 * out_w, net->act[last], (int64_t)n * out_w);
     }
     return CN_OK;
 }
@@ -49,6 +42,7 @@ CN_API cn_status cn_mlp_predict(cn_mlp* net, const float* x, int64_t rows, float
     cn__clear_error();
     cn_status st = cn_check_rows(net, x, rows, y, "y", fn);
     if (st != CN_OK) return st;
+    cn__use_threads();
     return cn_forward_all(net, net->n_layers - 1, x, rows, y, fn);
 }
 
@@ -59,6 +53,7 @@ CN_API cn_status cn_mlp_activations(cn_mlp* net, int32_t layer, const float* x, 
     cn_status st = cn__check_layer(net, layer, fn);
     if (st == CN_OK) st = cn_check_rows(net, x, rows, out, "out", fn);
     if (st != CN_OK) return st;
+    cn__use_threads();
     return cn_forward_all(net, layer, x, rows, out, fn);
 }
 
@@ -77,12 +72,13 @@ CN_API cn_status cn_mlp_evaluate(cn_mlp* net, const float* x, const float* y, in
     if (chunk > rows) chunk = rows;
     st = cn__ensure_workspace(net, chunk, fn);
     if (st != CN_OK) return st;
+    cn__use_threads();
     const int32_t last = net->n_layers - 1, in_w = net->layers[0].in, out_w = net->layers[last].out;
     double sq = 0.0, ab = 0.0;
     for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
         int32_t n = (int32_t)(rows - r0 < chunk ? rows - r0 : chunk);
-        cn__forward(net, x + r0 * in_w, n, last, NULL);
-        cn_cpu_error_sums(net->act[last], y + r0 * out_w, (int64_t)n * out_w, &sq, &ab);
+        cn__forward(net, x + r0 * in_w, n, last);
+        net->ops->error_sums(net->act[last], y + r0 * out_w, (int64_t)n * out_w, &sq, &ab);
     }
     double count = (double)rows * (double)out_w;
     if (mse) *mse = sq / count;

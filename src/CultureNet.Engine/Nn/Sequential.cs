@@ -80,10 +80,11 @@ public sealed unsafe class Sequential : IDisposable
             widths[i + 1] = _layers[i].Units;
             activations[i] = (int)_layers[i].Activation;
         }
+        var options = new MlpOptions();
         fixed (int* w = widths)
         fixed (int* a = activations)
         {
-            NativeEngine.Check(NativeMethods.MlpCreate(_layers.Count, w, a, out var net));
+            NativeEngine.Check(NativeMethods.MlpCreateWith(_layers.Count, w, a, &options, out var net));
             _net = net;
         }
         var glorot = new GlorotUniform();
@@ -157,6 +158,7 @@ public sealed unsafe class Sequential : IDisposable
 
         using (var xPin = xBase.PinDense())
         using (var yPin = yBase.PinDense())
+        using (var data = CreateDataset(xPin.Pointer, yPin.Pointer, xBase.Rows, xBase.Cols, yBase.Cols))
         {
             for (int epoch = 0; epoch < epochs; epoch++)
             {
@@ -169,8 +171,8 @@ public sealed unsafe class Sequential : IDisposable
                 double loss, mae;
                 fixed (long* o = order)
                 {
-                    NativeEngine.Check(NativeMethods.TrainEpoch(_net!, _optimizer!, xPin.Pointer, yPin.Pointer, n,
-                        useOrder ? o : null, batchSize, out loss, out mae));
+                    NativeEngine.Check(NativeMethods.TrainEpoch(_net!, _optimizer!, data, useOrder ? o : null, n, batchSize,
+                        out loss, out mae));
                 }
                 double seconds = clock.Elapsed.TotalSeconds;
                 var logs = new Dictionary<string, double> { ["loss"] = loss, ["mae"] = mae };
@@ -322,6 +324,13 @@ public sealed unsafe class Sequential : IDisposable
 
     /// <summary>A view gathered into its own array (a dense matrix is returned as it is).</summary>
     private static Matrix Contiguous(Matrix m) => m.IsView ? new Matrix(m.ToArray(), m.Rows, m.Cols) : m;
+
+    /// <summary>A native dataset over pinned rows; the caller keeps them pinned until it is disposed.</summary>
+    private static DatasetHandle CreateDataset(float* x, float* y, long rows, int xCols, int yCols)
+    {
+        NativeEngine.Check(NativeMethods.DatasetCreate(x, y, rows, xCols, yCols, out var data));
+        return data;
+    }
 
     private (double Loss, double Mae) EvaluateDense(Matrix x, Matrix y, int batchSize)
     {

@@ -1,11 +1,11 @@
-/* adadelta.c — the Adadelta update kernel: one pass over p, g, Eg, Edx (each read once, p/Eg/Edx written once),
+/* adadelta_kernel.c — the Adadelta update kernel: one pass over p, g, Eg, Edx (each read once, p/Eg/Edx written once),
  * 8 lanes of AVX2 (16 of AVX-512 where the CPU has it) at a time, split across threads (when asked) in
  * contiguous, cache-line aligned ranges.
  *
  * Every element goes through the same vector instructions (the tail is padded into a scratch vector rather than
  * run by a scalar loop, and the library is compiled with -ffp-contract=off), so the result of an element depends
  * neither on where it sits nor on the thread count. */
-#include "../internal.h"
+#include "cpu_kernels.h"
 
 #include <immintrin.h>
 #include <omp.h>
@@ -108,10 +108,11 @@ static cn_ada_fn cn_ada_pick(void)
 /* Below this many parameters one thread is faster than waking the others. */
 #define CN_ADA_PARALLEL_MIN 32768
 
-void cn_cpu_adadelta(float* p, const float* g, float* eg, float* edx, int64_t n, float lr, float rho, float omr,
-                     float eps, int threads)
+void cn_cpu_adadelta(float* p, const float* g, float* eg, float* edx, int64_t n, const cn_adadelta_step* step,
+                     int threads)
 {
     const cn_ada_fn range = cn_ada_pick();
+    const float lr = step->lr, rho = step->rho, omr = step->omr, eps = step->eps;
     if (threads <= 1 || n < CN_ADA_PARALLEL_MIN) {
         range(p, g, eg, edx, n, lr, rho, omr, eps);
         return;
