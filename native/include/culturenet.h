@@ -91,8 +91,9 @@ CN_API const char* cn_backend_name(int32_t backend);
  * `resolved` (may be NULL) receives the backend the id stands for. Loads the backend's library if needed. */
 CN_API cn_status cn_backend_probe(int32_t backend, int32_t precision, int32_t* resolved);
 
-/* What a backend runs on, e.g. "onednn 2.6.3 (cpu isa avx512_core_amx)" or "openblas: OpenBLAS 0.3.21 ...
- * core=SkylakeX"; the reason when it is unavailable. Never NULL; valid until the library is unloaded. */
+/* What a backend runs on, e.g. "onednn 2.6.3 (cpu isa avx512_core_amx)" or "openblas (OpenBLAS 0.3.21 ...
+ * core=SkylakeX)"; the reason when it is unavailable ("onednn unavailable: ...", for the default "unavailable: ...").
+ * Never NULL; valid until the next call on the same thread. */
 CN_API const char* cn_backend_info(int32_t backend);
 
 /* ---- multilayer perceptron (a stack of Dense layers) ----------------------------------------------------- */
@@ -118,7 +119,7 @@ CN_API void cn_mlp_free(cn_mlp* net);
 /* The backend (never CN_BACKEND_DEFAULT) and precision the network runs on; 0 for NULL. */
 CN_API int32_t cn_mlp_backend(const cn_mlp* net);
 CN_API int32_t cn_mlp_precision(const cn_mlp* net);
-/* What runs the network's GEMMs, e.g. "onednn 2.6.3 (brg:avx512_core)" or "openblas: OpenBLAS 0.3.21 ...";
+/* What runs the network's GEMMs, e.g. "onednn 2.6.3 (brg:avx512_core)" or "openblas (OpenBLAS 0.3.21 ...)";
  * "" for NULL. Valid while the network lives. */
 CN_API const char* cn_mlp_backend_info(const cn_mlp* net);
 

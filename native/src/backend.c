@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,9 +108,11 @@ CN_API const char* cn_backend_info(int32_t backend)
     case CN_BACKEND_OPENBLAS: return cn__openblas_info();
     case CN_BACKEND_ONEDNN: return cn__onednn_info();
     case CN_BACKEND_DEFAULT: {
+        static _Thread_local char unavailable[1024];
         int32_t resolved = CN_BACKEND_DEFAULT;
-        cn_status st = cn_backend_probe(CN_BACKEND_DEFAULT, CN_PRECISION_FLOAT32, &resolved);
-        return st == CN_OK ? cn_backend_info(resolved) : "no backend available (see cn_backend_probe)";
+        if (cn_backend_probe(CN_BACKEND_DEFAULT, CN_PRECISION_FLOAT32, &resolved) == CN_OK) return cn_backend_info(resolved);
+        snprintf(unavailable, sizeof unavailable, "unavailable: %s", cn_last_error());
+        return unavailable;
     }
     default: return "unknown backend id";
     }

@@ -73,8 +73,10 @@ CN_API cn_status cn_mlp_compute_gradients(cn_mlp* net, const float* x, const flo
     if (st == CN_OK) st = cn__ensure_workspace(net, rows, fn);
     if (st != CN_OK) return st;
     cn__use_threads();
+    if ((st = net->ops->prepare(net, rows, fn)) != CN_OK) return st;
     double l, m;
     cn__forward_backward(net, NULL, x, y, rows, &l, &m);
+    if ((st = net->ops->finish(net, fn)) != CN_OK) return st;
     if (loss) *loss = (float)l;
     if (mae) *mae = (float)m;
     return CN_OK;
@@ -91,7 +93,7 @@ CN_API cn_status cn_mlp_get_gradients(const cn_mlp* net, int32_t layer, float* d
         if (dbias) memset(dbias, 0, sizeof(float) * (size_t)L->out);
         return CN_OK;
     }
-    if (dkernel) net->ops->download(dkernel, L->dkernel, (int64_t)L->in * L->out);
+    if (dkernel) net->ops->download_kernel(L->in, L->out, dkernel, L->dkernel);
     if (dbias) net->ops->download(dbias, L->dbias, L->out);
     return CN_OK;
 }

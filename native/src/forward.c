@@ -27,13 +27,15 @@ static cn_status cn_forward_all(cn_mlp* net, int32_t last, const float* x, int64
     int64_t chunk = rows < CN_CHUNK_ROWS ? rows : CN_CHUNK_ROWS;
     cn_status st = cn__ensure_workspace(net, chunk, fn);
     if (st != CN_OK) return st;
+    cn__use_threads();
     const int32_t in_w = net->layers[0].in, out_w = net->layers[last].out;
     for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
         int32_t n = (int32_t)(rows - r0 < chunk ? rows - r0 : chunk);
+        if ((st = net->ops->prepare(net, n, fn)) != CN_OK) return st;
         cn__forward(net, x + r0 * in_w, n, last);
         net->ops->download(out + r0 * out_w, net->act[last], (int64_t)n * out_w);
     }
-    return CN_OK;
+    return net->ops->finish(net, fn);
 }
 
 CN_API cn_status cn_mlp_predict(cn_mlp* net, const float* x, int64_t rows, float* y)
@@ -42,7 +44,6 @@ CN_API cn_status cn_mlp_predict(cn_mlp* net, const float* x, int64_t rows, float
     cn__clear_error();
     cn_status st = cn_check_rows(net, x, rows, y, "y", fn);
     if (st != CN_OK) return st;
-    cn__use_threads();
     return cn_forward_all(net, net->n_layers - 1, x, rows, y, fn);
 }
 
@@ -53,7 +54,6 @@ CN_API cn_status cn_mlp_activations(cn_mlp* net, int32_t layer, const float* x, 
     cn_status st = cn__check_layer(net, layer, fn);
     if (st == CN_OK) st = cn_check_rows(net, x, rows, out, "out", fn);
     if (st != CN_OK) return st;
-    cn__use_threads();
     return cn_forward_all(net, layer, x, rows, out, fn);
 }
 
@@ -77,9 +77,11 @@ CN_API cn_status cn_mlp_evaluate(cn_mlp* net, const float* x, const float* y, in
     double sq = 0.0, ab = 0.0;
     for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
         int32_t n = (int32_t)(rows - r0 < chunk ? rows - r0 : chunk);
+        if ((st = net->ops->prepare(net, n, fn)) != CN_OK) return st;
         cn__forward(net, x + r0 * in_w, n, last);
         net->ops->error_sums(net->act[last], y + r0 * out_w, (int64_t)n * out_w, &sq, &ab);
     }
+    if ((st = net->ops->finish(net, fn)) != CN_OK) return st;
     double count = (double)rows * (double)out_w;
     if (mse) *mse = sq / count;
     if (mae) *mae = ab / count;

@@ -47,9 +47,10 @@ typedef struct cn_adadelta_step {
 
 /*
  * The operations a backend provides. forward.c, backward.c, train.c, mlp.c and optimizer.c reach the arithmetic only
- * through this table. Buffers are float32 in the backend's memory (alloc/upload/download); rows are row-major.
- * What a backend derives from the weights (other layouts, bfloat16 copies) it refreshes in weights_changed and in
- * adadelta; the float32 kernel in Keras layout stays the master copy.
+ * through this table. Buffers are float32 in the backend's memory (alloc/upload/download); rows are row-major. A
+ * layer's kernel, its gradient and its optimizer accumulators share one layout of the backend's choosing (they meet
+ * only elementwise), reached from the host through upload_kernel/download_kernel; the float32 kernel is the master
+ * copy, and what a backend derives from it (bfloat16 copies) it refreshes in weights_changed and in adadelta.
  */
 typedef struct cn_backend_ops {
     int32_t id; /* cn_backend */
@@ -67,12 +68,22 @@ typedef struct cn_backend_ops {
     void (*release)(void* p);
     void (*upload)(float* dst, const float* src, int64_t count);
     void (*download)(float* dst, const float* src, int64_t count);
+    /* A kernel-shaped array (kernel, gradient, accumulator) of an in x out layer between the host's Keras layout and
+     * the backend's. */
+    void (*upload_kernel)(int32_t in, int32_t out, float* dst, const float* src);
+    void (*download_kernel)(int32_t in, int32_t out, float* dst, const float* src);
     /* Layer l's kernel or bias was overwritten (set_weights). */
     void (*weights_changed)(cn_mlp* net, int32_t l);
 
-    /* A Dense layer on `rows` rows. forward: z = act(x · W + b) (GEMM, bias and activation, fused where the backend
-     * can). weight_gradient: W's gradient x^T · dz into L->dkernel. input_gradient: dx = dz · W^T. The three GEMMs of a
-     * batch come in the order forward (every layer), then per layer from the top: weight_gradient, input_gradient. */
+    /* Before the layer operations run on `rows` rows (the workspace holds them): make what they need (plans, buffers).
+     * After a public call's work: CN_ERR_BACKEND with a message naming `fn` if an operation failed since. */
+    cn_status (*prepare)(cn_mlp* net, int64_t rows, const char* fn);
+    cn_status (*finish)(cn_mlp* net, const char* fn);
+
+    /* A Dense layer on `rows` rows (prepared). forward: z = act(x · W + b) (GEMM, bias and activation, fused where the
+     * backend can); layer 0's x may be the caller's host array. weight_gradient: W's gradient x^T · dz into
+     * L->dkernel. input_gradient: dx = dz · W^T. The GEMMs of a batch come in the order forward (every layer), then per
+     * layer from the top: weight_gradient (with the x that layer's forward took), input_gradient. */
     void (*forward)(cn_mlp* net, int32_t l, const float* x, int32_t rows, float* z);
     void (*weight_gradient)(cn_mlp* net, int32_t l, const float* x, const float* dz, int32_t rows);
     void (*input_gradient)(cn_mlp* net, int32_t l, const float* dz, int32_t rows, float* dx);
@@ -110,7 +121,7 @@ void cn__backends_set_threads(int n);
 
 struct cn_layer {
     int32_t in, out, act, trainable;
-    float* kernel;  /* in x out, Keras layout (backend memory) */
+    float* kernel;  /* in x out values in the backend's kernel layout (backend memory) */
     float* bias;    /* out */
     float* dkernel; /* gradients of the last backward pass; zero when grad_valid == 0 */
     float* dbias;

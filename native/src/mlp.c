@@ -142,7 +142,7 @@ CN_API cn_status cn_mlp_get_weights(const cn_mlp* net, int32_t layer, float* ker
     cn_status st = cn__check_layer(net, layer, "cn_mlp_get_weights");
     if (st != CN_OK) return st;
     const cn_layer* L = &net->layers[layer];
-    if (kernel) net->ops->download(kernel, L->kernel, (int64_t)L->in * L->out);
+    if (kernel) net->ops->download_kernel(L->in, L->out, kernel, L->kernel);
     if (bias) net->ops->download(bias, L->bias, L->out);
     return CN_OK;
 }
@@ -153,7 +153,7 @@ CN_API cn_status cn_mlp_set_weights(cn_mlp* net, int32_t layer, const float* ker
     cn_status st = cn__check_layer(net, layer, "cn_mlp_set_weights");
     if (st != CN_OK) return st;
     cn_layer* L = &net->layers[layer];
-    if (kernel) net->ops->upload(L->kernel, kernel, (int64_t)L->in * L->out);
+    if (kernel) net->ops->upload_kernel(L->in, L->out, L->kernel, kernel);
     if (bias) net->ops->upload(L->bias, bias, L->out);
     if (kernel || bias) net->ops->weights_changed(net, layer);
     return CN_OK;

@@ -128,7 +128,7 @@ CN_API cn_status cn_adadelta_apply(cn_adadelta* opt, cn_mlp* net)
     cn__use_threads();
     for (int32_t l = net->n_layers - 1; l >= 0; --l)
         if (net->layers[l].trainable && net->layers[l].grad_valid) cn__adadelta_update_layer(opt, net, l);
-    return CN_OK;
+    return net->ops->finish(net, fn);
 }
 
 CN_API cn_status cn_adadelta_get_state(const cn_adadelta* opt, int32_t layer, int32_t which, float* accum_grad,
@@ -143,8 +143,12 @@ CN_API cn_status cn_adadelta_get_state(const cn_adadelta* opt, int32_t layer, in
     if (which != 0 && which != 1)
         return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: which is %d (expected 0 = kernel or 1 = bias)", fn, (int)which);
     const cn_slot* s = &opt->slots[layer];
-    size_t n = which == 0 ? (size_t)s->in * (size_t)s->out : (size_t)s->out;
-    if (accum_grad) opt->ops->download(accum_grad, which == 0 ? s->eg_k : s->eg_b, (int64_t)n);
-    if (accum_update) opt->ops->download(accum_update, which == 0 ? s->edx_k : s->edx_b, (int64_t)n);
+    if (which == 0) {
+        if (accum_grad) opt->ops->download_kernel(s->in, s->out, accum_grad, s->eg_k);
+        if (accum_update) opt->ops->download_kernel(s->in, s->out, accum_update, s->edx_k);
+    } else {
+        if (accum_grad) opt->ops->download(accum_grad, s->eg_b, s->out);
+        if (accum_update) opt->ops->download(accum_update, s->edx_b, s->out);
+    }
     return CN_OK;
 }

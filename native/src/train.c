@@ -42,8 +42,11 @@ CN_API cn_status cn_train_epoch(cn_mlp* net, cn_adadelta* opt, const cn_dataset*
     if (st == CN_OK && order != NULL) st = cn__ensure_gather(net, b, fn);
     if (st != CN_OK) return st;
     cn__use_threads();
-
     const cn_backend_ops* ops = net->ops;
+    /* Every batch has b rows but the last, which may be partial. */
+    if ((st = ops->prepare(net, b, fn)) != CN_OK) return st;
+    if (rows % b != 0 && (st = ops->prepare(net, rows % b, fn)) != CN_OK) return st;
+
     double loss_sum = 0.0, mae_sum = 0.0;
     for (int64_t r0 = 0; r0 < rows; r0 += b) {
         const int32_t n = (int32_t)(rows - r0 < b ? rows - r0 : b);
@@ -66,6 +69,7 @@ CN_API cn_status cn_train_epoch(cn_mlp* net, cn_adadelta* opt, const cn_dataset*
         loss_sum += (double)(float)bl * n;
         mae_sum += (double)(float)bm * n;
     }
+    if ((st = ops->finish(net, fn)) != CN_OK) return st;
     if (loss) *loss = loss_sum / (double)rows;
     if (mae) *mae = mae_sum / (double)rows;
     return CN_OK;

@@ -90,6 +90,28 @@ static void cn_blas_weights_changed(cn_mlp* net, int32_t l)
     (void)l;
 }
 
+/* cblas reads the kernel in Keras layout as it is. */
+static void cn_blas_copy_kernel(int32_t in, int32_t out, float* dst, const float* src)
+{
+    cn_cpu_copy(dst, src, (int64_t)in * out);
+}
+
+/* cblas needs no plan, and a failing cblas call cannot be seen (it aborts or returns nothing). */
+static cn_status cn_blas_prepare(cn_mlp* net, int64_t rows, const char* fn)
+{
+    (void)net;
+    (void)rows;
+    (void)fn;
+    return CN_OK;
+}
+
+static cn_status cn_blas_finish(cn_mlp* net, const char* fn)
+{
+    (void)net;
+    (void)fn;
+    return CN_OK;
+}
+
 static void cn_blas_forward(cn_mlp* net, int32_t l, const float* x, int32_t rows, float* z)
 {
     const cn_layer* L = &net->layers[l];
@@ -136,7 +158,11 @@ static const cn_backend_ops cn_openblas_ops = {
     .release = cn_cpu_release,
     .upload = cn_cpu_copy,
     .download = cn_cpu_copy,
+    .upload_kernel = cn_blas_copy_kernel,
+    .download_kernel = cn_blas_copy_kernel,
     .weights_changed = cn_blas_weights_changed,
+    .prepare = cn_blas_prepare,
+    .finish = cn_blas_finish,
     .forward = cn_blas_forward,
     .weight_gradient = cn_blas_weight_gradient,
     .input_gradient = cn_blas_input_gradient,
