@@ -383,3 +383,62 @@ TEST(MixedPrecision, TwoEpochsAgreeWithFloat32WithinTheDerivedBound)
     EXPECT_GT(differs, 1e-5);                 // bfloat16 was in use
     EXPECT_LT(bound_sum, 0.05 * weight_sum);  // and the bound is informative: a few percent of the weights at most
 }
+
+namespace {
+
+// Round to bfloat16, to nearest even, as the engine's conversions do (subnormal inputs flushed to zero, as
+// vcvtneps2bf16 does).
+float to_bf16(float v)
+{
+    uint32_t bits;
+    std::memcpy(&bits, &v, 4);
+    if ((bits & 0x7f800000u) == 0) bits &= 0x80000000u;
+    bits += 0x7fffu + ((bits >> 16) & 1u);
+    bits &= 0xffff0000u;
+    float r;
+    std::memcpy(&r, &bits, 4);
+    return r;
+}
+
+// Layer 0's output for x against float64 sums of bfloat16-rounded x and kernel: only float32 accumulation may differ,
+// so a stale bfloat16 copy of the kernel, or another rounding, shows up far beyond the bound.
+void expect_first_layer_uses_rounded_current_kernel(cn_mlp* net, const std::vector<float>& x, int rows, const char* when)
+{
+    auto w = read_back(net);
+    const Layer& L = w[0];
+    std::vector<float> got((size_t)rows * L.out);
+    ASSERT_EQ(cn_mlp_activations(net, 0, x.data(), rows, got.data()), CN_OK) << cn_last_error();
+    int checked = 0;
+    for (int r = 0; r < rows; ++r)
+        for (int j = 0; j < L.out; ++j) {
+            double s = L.bias[j], mag = std::fabs(L.bias[j]);
+            for (int i = 0; i < L.in; ++i) {
+                const double p = (double)to_bf16(x[(size_t)r * L.in + i]) * to_bf16(L.kernel[(size_t)i * L.out + j]);
+                s += p;
+                mag += std::fabs(p);
+            }
+            const double want = L.act == CN_ACT_RELU && s < 0 ? 0.0 : s;
+            ASSERT_LE(std::fabs(got[(size_t)r * L.out + j] - want), gamma32(L.in + 1) * mag + kTiny)
+                << when << ": row " << r << " unit " << j;
+            ++checked;
+        }
+    EXPECT_EQ(checked, rows * L.out);
+}
+
+}  // namespace
+
+TEST(MixedPrecision, MatmulsReadTheCurrentKernelRoundedToNearestBfloat16)
+{
+    std::mt19937 rng(11);
+    const int rows = 20;
+    auto layers = random_layers(rng, kWidths, kActs, 0.5f);
+    auto x = uniform(rng, (size_t)rows * kWidths.front(), -1, 1), y = uniform(rng, rows, -1, 1);
+    auto net = make_net_on(kWidths, kActs, CN_PRECISION_MIXED_BFLOAT16);
+    load(net.get(), layers);
+    expect_first_layer_uses_rounded_current_kernel(net.get(), x, rows, "after set_weights");
+    auto opt = make_opt(net.get());
+    for (int step = 0; step < 2; ++step)
+        ASSERT_EQ(train_batch(net.get(), opt.get(), x.data(), y.data(), rows, nullptr, nullptr), CN_OK);
+    EXPECT_FALSE(same_bits(read_back(net.get())[0].kernel, layers[0].kernel));  // the updates moved it
+    expect_first_layer_uses_rounded_current_kernel(net.get(), x, rows, "after two updates");
+}

@@ -21,9 +21,12 @@ void cn_cpu_error_sums(const float* pred, const float* y, int64_t count, double*
 
 /* One Adadelta step on n parameters (any n; buffers need no alignment but run fastest 64-byte aligned).
  * Every element sees the same float operations whatever its position or the thread count, so results are
- * bit-identical across thread counts and instruction sets. */
+ * bit-identical across thread counts and instruction sets. With p_bf16 (only on a CPU with avx512_bf16), the new p is
+ * also written there rounded to bfloat16 (nearest even), in the same pass. */
 void cn_cpu_adadelta(float* p, const float* g, float* eg, float* edx, int64_t n, const cn_adadelta_step* step,
-                     int threads);
+                     int threads, uint16_t* p_bf16);
+/* dst = src rounded to bfloat16, to nearest even (CPU with avx512_bf16 only). */
+void cn_cpu_to_bf16(const float* src, uint16_t* dst, int64_t n);
 
 /* Host memory as a backend's: aligned zero-filled floats, memcpy both ways. */
 float* cn_cpu_alloc(int64_t count, const char* fn, const char* what);

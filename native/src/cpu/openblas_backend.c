@@ -144,8 +144,8 @@ static void cn_blas_adadelta(cn_mlp* net, int32_t l, const cn_adadelta_step* ste
      * whose workers sleep on a condition variable still ran at 0.75-0.9x. So the update is split across threads only
      * when the BLAS has no thread pool of its own (reference BLAS). */
     const int threads = cn_blas_has_thread_pool() ? 1 : cn__threads();
-    cn_cpu_adadelta(L->kernel, L->dkernel, eg_k, edx_k, (int64_t)L->in * L->out, step, threads);
-    cn_cpu_adadelta(L->bias, L->dbias, eg_b, edx_b, L->out, step, 1);
+    cn_cpu_adadelta(L->kernel, L->dkernel, eg_k, edx_k, (int64_t)L->in * L->out, step, threads, NULL);
+    cn_cpu_adadelta(L->bias, L->dbias, eg_b, edx_b, L->out, step, 1, NULL);
 }
 
 static const cn_backend_ops cn_openblas_ops = {

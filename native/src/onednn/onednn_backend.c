@@ -7,8 +7,8 @@
  * first layer: the batch rows as they come, no transposed copy of x), and the input gradient dz · W^T reads the
  * kernel as a plain matrix.
  *
- * mixed_bfloat16 (Keras' policy): the master kernel stays float32; a bfloat16 copy of it is made after every update
- * (weights_changed, adadelta), and each matmul's other operand is converted right before it runs (a layer's input in
+ * mixed_bfloat16 (Keras' policy): the master kernel stays float32; its bfloat16 copy is written by the update itself
+ * (in the same pass) and by weights_changed, and each matmul's other operand is converted right before it runs (a layer's input in
  * forward, kept for that layer's weight gradient; dz^T and dz in backward). Every matmul accumulates and writes
  * float32, so bias, ReLU, loss, gradients and the update stay float32.
  */
@@ -36,7 +36,6 @@ enum {
 typedef struct cn_dnnl_layer {
     cn_dnnl_prim ops[CN_OP_COUNT][CN_DNNL_SLOTS];
     int next_slot[CN_OP_COUNT]; /* the slot a new row count replaces when all are taken */
-    cn_dnnl_prim cast_kernel;   /* mixed: kernel -> bfloat16 copy (rows-independent) */
     uint16_t* kernel_bf16;      /* mixed: out x in */
     uint16_t* x_bf16;           /* mixed: ws_rows x in, this layer's input of the current batch */
     uint16_t* dz_bf16;          /* mixed: ws_rows x out */
@@ -263,20 +262,19 @@ static void cn_dnnl_input_gradient(cn_mlp* net, int32_t l, const float* dz, int3
 static void cn_dnnl_weights_changed(cn_mlp* net, int32_t l)
 {
     if (!cn_mixed(net)) return;
-    cn_dnnl_net* s = cn_state(net);
-    cn_dnnl_layer* D = &s->layers[l];
-    void* const args[2] = {net->layers[l].kernel, D->kernel_bf16};
-    cn_record(s, cn__dnnl_exec(s->api, s->stream, &D->cast_kernel, args, s->scratch), "bfloat16 copy of the kernel", l);
+    const cn_layer* L = &net->layers[l];
+    cn_cpu_to_bf16(L->kernel, cn_state(net)->layers[l].kernel_bf16, (int64_t)L->in * L->out);
 }
 
 static void cn_dnnl_adadelta(cn_mlp* net, int32_t l, const cn_adadelta_step* step, float* eg_k, float* edx_k,
                              float* eg_b, float* edx_b)
 {
     cn_layer* L = &net->layers[l];
-    /* oneDNN runs on this thread's OpenMP team, so the update can use the same team without a second pool. */
-    cn_cpu_adadelta(L->kernel, L->dkernel, eg_k, edx_k, (int64_t)L->in * L->out, step, cn__threads());
-    cn_cpu_adadelta(L->bias, L->dbias, eg_b, edx_b, L->out, step, 1);
-    cn_dnnl_weights_changed(net, l);
+    /* oneDNN runs on this thread's OpenMP team, so the update uses the same team (no second pool to fight). Under
+     * mixed_bfloat16 the update writes the kernel's bfloat16 copy in the same pass. */
+    uint16_t* bf16 = cn_mixed(net) ? cn_state(net)->layers[l].kernel_bf16 : NULL;
+    cn_cpu_adadelta(L->kernel, L->dkernel, eg_k, edx_k, (int64_t)L->in * L->out, step, cn__threads(), bf16);
+    cn_cpu_adadelta(L->bias, L->dbias, eg_b, edx_b, L->out, step, 1, NULL);
 }
 
 /* ---- kernel layout: Keras' in x out on the host, out x in here ---------------------------------------------- */
@@ -307,7 +305,6 @@ static void cn_dnnl_detach(cn_mlp* net)
         cn_dnnl_layer* D = &s->layers[l];
         for (int op = 0; op < CN_OP_COUNT; ++op)
             for (int i = 0; i < CN_DNNL_SLOTS; ++i) cn__dnnl_prim_free(s->api, &D->ops[op][i]);
-        cn__dnnl_prim_free(s->api, &D->cast_kernel);
         cn__free(D->kernel_bf16);
         cn__free(D->x_bf16);
         cn__free(D->dz_bf16);
@@ -338,20 +335,11 @@ static cn_status cn_dnnl_attach(cn_mlp* net, const char* fn)
         cn_dnnl_detach(net);
         return cn__fail(CN_ERR_BACKEND, "%s: oneDNN could not create a stream", fn);
     }
-    if (cn_mixed(net)) {
-        for (int32_t l = 0; l < net->n_layers; ++l) {
-            const cn_layer* L = &net->layers[l];
-            cn_dnnl_layer* D = &s->layers[l];
-            const dnnl_memory_desc_t from = cn__dnnl_md(api, L->out, L->in, dnnl_f32, dnnl_ab),
-                                     to = cn__dnnl_md(api, L->out, L->in, dnnl_bf16, dnnl_ab);
-            if ((D->kernel_bf16 = cn__alloc_bytes((int64_t)L->in * L->out * 2, fn, "a bfloat16 kernel")) == NULL)
-                st = CN_ERR_OUT_OF_MEMORY;
-            if (st == CN_OK) st = cn__dnnl_make_reorder(api, &D->cast_kernel, &from, &to, fn);
-            if (st == CN_OK) st = cn_grow_scratch(s, D->cast_kernel.scratch_bytes, fn);
-            if (st != CN_OK) {
-                cn_dnnl_detach(net);
-                return st;
-            }
+    for (int32_t l = 0; cn_mixed(net) && l < net->n_layers; ++l) {
+        const cn_layer* L = &net->layers[l];
+        if ((s->layers[l].kernel_bf16 = cn__alloc_bytes((int64_t)L->in * L->out * 2, fn, "a bfloat16 kernel")) == NULL) {
+            cn_dnnl_detach(net);
+            return CN_ERR_OUT_OF_MEMORY;
         }
     }
     /* What runs: the implementation oneDNN picks for the first layer's forward at a batch of 128. A bfloat16 matmul
