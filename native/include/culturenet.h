@@ -96,6 +96,13 @@ CN_API cn_status cn_backend_probe(int32_t backend, int32_t precision, int32_t* r
  * Never NULL; valid until the next call on the same thread. */
 CN_API const char* cn_backend_info(int32_t backend);
 
+/* The machine's GEMM rate through a backend, for benchmarks: the wall time of `repetitions` products
+ * C (m x n, float32) = A (m x k) · B (k x n) on the backend's own random operands, after a warm-up, with the
+ * operands in float32 or (mixed_bfloat16) bfloat16 and B in the layout the library prefers (so the figure is the
+ * library's best, a limit for training on that backend). */
+CN_API cn_status cn_backend_time_gemm(int32_t backend, int32_t precision, int32_t m, int32_t n, int32_t k,
+                                      int32_t repetitions, double* seconds);
+
 /* ---- multilayer perceptron (a stack of Dense layers) ----------------------------------------------------- */
 
 typedef struct cn_mlp cn_mlp;

@@ -118,6 +118,22 @@ CN_API const char* cn_backend_info(int32_t backend)
     }
 }
 
+CN_API cn_status cn_backend_time_gemm(int32_t backend, int32_t precision, int32_t m, int32_t n, int32_t k,
+                                      int32_t repetitions, double* seconds)
+{
+    static const char fn[] = "cn_backend_time_gemm";
+    cn__clear_error();
+    if (seconds == NULL) return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: seconds is NULL (expected a pointer to receive the time)", fn);
+    if (m <= 0 || n <= 0 || k <= 0 || repetitions <= 0)
+        return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: m, n, k and repetitions are %d, %d, %d, %d (expected all >= 1)", fn,
+                        (int)m, (int)n, (int)k, (int)repetitions);
+    cn_status st;
+    const cn_backend_ops* ops = cn__backend_open(backend, precision, fn, &st);
+    if (ops == NULL) return st;
+    cn__use_threads();
+    return ops->time_gemm(precision, m, n, k, repetitions, seconds, fn);
+}
+
 void cn__backends_set_threads(int n)
 {
     const cn_backend_ops* ops;

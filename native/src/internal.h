@@ -32,6 +32,8 @@ void cn__free(void* p);
 
 /* Threads the engine's own loops use (set by cn_set_num_threads; defaults to all cores). */
 int cn__threads(void);
+/* Monotonic wall clock in seconds. */
+double cn__now(void);
 /* Make the calling thread's OpenMP team size the engine's thread count (OpenMP keeps it per thread, and callers such
  * as .NET call from several threads). Called on entry of every computing function. */
 void cn__use_threads(void);
@@ -62,6 +64,9 @@ typedef struct cn_backend_ops {
     const char* (*describe)(const cn_mlp* net);
     /* cn_set_num_threads was called. */
     void (*set_threads)(int n);
+    /* cn_backend_time_gemm: wall time of `repetitions` m x n x k products after a warm-up. */
+    cn_status (*time_gemm)(int32_t precision, int32_t m, int32_t n, int32_t k, int32_t repetitions, double* seconds,
+                           const char* fn);
 
     /* Memory: zero-filled float buffers, and copies host -> backend (upload) and backend -> host (download). */
     float* (*alloc)(int64_t count, const char* fn, const char* what);

@@ -1,5 +1,8 @@
-/* threads.c — one thread count for the backends and the engine's own OpenMP loops. */
+/* threads.c — one thread count for the backends and the engine's own OpenMP loops; the wall clock. */
+#define _POSIX_C_SOURCE 199309L
 #include "internal.h"
+
+#include <time.h>
 
 #include <omp.h>
 #include <stdatomic.h>
@@ -35,3 +38,10 @@ CN_API void cn_set_num_threads(int32_t n)
 }
 
 CN_API int32_t cn_get_num_threads(void) { return (int32_t)cn__threads(); }
+
+double cn__now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}

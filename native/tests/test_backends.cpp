@@ -248,3 +248,19 @@ TEST(BadEnvironment, Bfloat16WithoutTheInstructionSetNamesIt)
     EXPECT_EXIT(expect_created_and_exit(CN_BACKEND_ONEDNN, CN_PRECISION_FLOAT32, CN_BACKEND_ONEDNN, "cpu isa avx2)"),
                 ::testing::ExitedWithCode(0), "status=0 backend=2 info=onednn 2\\..*cpu isa avx2\\)");
 }
+
+TEST(Backends, GemmTimingThroughEachBackend)
+{
+    for (int32_t backend : {CN_BACKEND_OPENBLAS, CN_BACKEND_ONEDNN}) {
+        double seconds = -1;
+        ASSERT_EQ(cn_backend_time_gemm(backend, CN_PRECISION_FLOAT32, 64, 50, 80, 3, &seconds), CN_OK) << cn_last_error();
+        EXPECT_GT(seconds, 0.0);
+    }
+    double seconds = -1;
+    ASSERT_EQ(cn_backend_time_gemm(CN_BACKEND_ONEDNN, CN_PRECISION_MIXED_BFLOAT16, 64, 50, 80, 3, &seconds), CN_OK)
+        << cn_last_error();
+    EXPECT_GT(seconds, 0.0);
+    EXPECT_EQ(cn_backend_time_gemm(CN_BACKEND_OPENBLAS, CN_PRECISION_MIXED_BFLOAT16, 64, 50, 80, 3, &seconds), CN_ERR_BACKEND);
+    EXPECT_EQ(cn_backend_time_gemm(CN_BACKEND_ONEDNN, CN_PRECISION_FLOAT32, 0, 50, 80, 3, &seconds), CN_ERR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(cn_last_error()).find("expected all >= 1"), std::string::npos) << cn_last_error();
+}

@@ -148,12 +148,39 @@ static void cn_blas_adadelta(cn_mlp* net, int32_t l, const cn_adadelta_step* ste
     cn_cpu_adadelta(L->bias, L->dbias, eg_b, edx_b, L->out, step, 1, NULL);
 }
 
+static cn_status cn_blas_time_gemm(int32_t precision, int32_t m, int32_t n, int32_t k, int32_t repetitions,
+                                   double* seconds, const char* fn)
+{
+    (void)precision; /* float32: open refuses anything else */
+    float* a = cn__alloc_floats((int64_t)m * k, fn, "the benchmark operand A");
+    float* b = a ? cn__alloc_floats((int64_t)k * n, fn, "the benchmark operand B") : NULL;
+    float* c = b ? cn__alloc_floats((int64_t)m * n, fn, "the benchmark result C") : NULL;
+    if (c == NULL) {
+        cn__free(a);
+        cn__free(b);
+        return CN_ERR_OUT_OF_MEMORY;
+    }
+    for (int64_t i = 0; i < (int64_t)m * k; ++i) a[i] = (float)((i * 2654435761u) % 2000) * 1e-3f - 1.0f;
+    for (int64_t i = 0; i < (int64_t)k * n; ++i) b[i] = (float)((i * 40503u) % 2000) * 5e-5f - 0.05f;
+    for (int r = 0; r < 3; ++r)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+    const double t0 = cn__now();
+    for (int32_t r = 0; r < repetitions; ++r)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+    *seconds = cn__now() - t0;
+    cn__free(a);
+    cn__free(b);
+    cn__free(c);
+    return CN_OK;
+}
+
 static const cn_backend_ops cn_openblas_ops = {
     .id = CN_BACKEND_OPENBLAS,
     .attach = cn_blas_attach,
     .detach = cn_blas_detach,
     .describe = cn_blas_describe,
     .set_threads = cn_blas_set_threads,
+    .time_gemm = cn_blas_time_gemm,
     .alloc = cn_cpu_alloc,
     .release = cn_cpu_release,
     .upload = cn_cpu_copy,

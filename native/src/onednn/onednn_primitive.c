@@ -37,6 +37,7 @@ static cn_status cn_dnnl_finish(const cn_dnnl_api* api, cn_dnnl_prim* out, dnnl_
     for (int i = 0; s == dnnl_success && i < n; ++i) {
         const dnnl_memory_desc_t* md = api->dnnl_primitive_desc_query_md(pd, args[i].md, args[i].index);
         out->arg_ids[i] = args[i].id;
+        out->arg_bytes[i] = api->dnnl_memory_desc_get_size(md);
         s = api->dnnl_memory_create(&out->mem[i], md, api->engine, DNNL_MEMORY_NONE);
         out->n_args = i + 1;
     }

@@ -16,6 +16,7 @@ typedef struct cn_dnnl_prim {
     int n_args;
     int arg_ids[CN_DNNL_MAX_ARGS];
     dnnl_memory_t mem[CN_DNNL_MAX_ARGS];
+    size_t arg_bytes[CN_DNNL_MAX_ARGS]; /* the size of each argument in the layout the primitive takes */
     size_t scratch_bytes;  /* user-managed scratchpad it needs */
     dnnl_memory_t scratch; /* bound to the network's scratchpad buffer on each execution; NULL when none is needed */
     char impl[64];         /* oneDNN's implementation name, e.g. "brg:avx512_core_amx_bf16" */
