@@ -73,7 +73,7 @@ CN_API cn_status cn_mlp_compute_gradients(cn_mlp* net, const float* x, const flo
     if (st == CN_OK) st = cn__ensure_workspace(net, rows, fn);
     if (st != CN_OK) return st;
     cn__use_threads();
-    if ((st = net->ops->prepare(net, rows, fn)) != CN_OK) return st;
+    if ((st = net->ops->prepare(net, rows, 1, fn)) != CN_OK) return st;
     double l, m;
     cn__forward_backward(net, NULL, x, y, rows, &l, &m);
     if ((st = net->ops->finish(net, fn)) != CN_OK) return st;

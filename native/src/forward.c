@@ -31,7 +31,7 @@ static cn_status cn_forward_all(cn_mlp* net, int32_t last, const float* x, int64
     const int32_t in_w = net->layers[0].in, out_w = net->layers[last].out;
     for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
         int32_t n = (int32_t)(rows - r0 < chunk ? rows - r0 : chunk);
-        if ((st = net->ops->prepare(net, n, fn)) != CN_OK) return st;
+        if ((st = net->ops->prepare(net, n, 0, fn)) != CN_OK) return st;
         cn__forward(net, x + r0 * in_w, n, last);
         net->ops->download(out + r0 * out_w, net->act[last], (int64_t)n * out_w);
     }
@@ -77,7 +77,7 @@ CN_API cn_status cn_mlp_evaluate(cn_mlp* net, const float* x, const float* y, in
     double sq = 0.0, ab = 0.0;
     for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
         int32_t n = (int32_t)(rows - r0 < chunk ? rows - r0 : chunk);
-        if ((st = net->ops->prepare(net, n, fn)) != CN_OK) return st;
+        if ((st = net->ops->prepare(net, n, 0, fn)) != CN_OK) return st;
         cn__forward(net, x + r0 * in_w, n, last);
         net->ops->error_sums(net->act[last], y + r0 * out_w, (int64_t)n * out_w, &sq, &ab);
     }

@@ -80,9 +80,10 @@ typedef struct cn_backend_ops {
     /* Layer l's kernel or bias was overwritten (set_weights). */
     void (*weights_changed)(cn_mlp* net, int32_t l);
 
-    /* Before the layer operations run on `rows` rows (the workspace holds them): make what they need (plans, buffers).
-     * After a public call's work: CN_ERR_BACKEND with a message naming `fn` if an operation failed since. */
-    cn_status (*prepare)(cn_mlp* net, int64_t rows, const char* fn);
+    /* Before the layer operations run on `rows` rows (the workspace holds them): make what forward (and with
+     * `backward`, the backward operations) need: plans, buffers. After a public call's work: CN_ERR_BACKEND with a
+     * message naming `fn` if an operation failed since. */
+    cn_status (*prepare)(cn_mlp* net, int64_t rows, int backward, const char* fn);
     cn_status (*finish)(cn_mlp* net, const char* fn);
 
     /* A Dense layer on `rows` rows (prepared). forward: z = act(x · W + b) (GEMM, bias and activation, fused where the

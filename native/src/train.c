@@ -44,8 +44,8 @@ CN_API cn_status cn_train_epoch(cn_mlp* net, cn_adadelta* opt, const cn_dataset*
     cn__use_threads();
     const cn_backend_ops* ops = net->ops;
     /* Every batch has b rows but the last, which may be partial. */
-    if ((st = ops->prepare(net, b, fn)) != CN_OK) return st;
-    if (rows % b != 0 && (st = ops->prepare(net, rows % b, fn)) != CN_OK) return st;
+    if ((st = ops->prepare(net, b, 1, fn)) != CN_OK) return st;
+    if (rows % b != 0 && (st = ops->prepare(net, rows % b, 1, fn)) != CN_OK) return st;
 
     double loss_sum = 0.0, mae_sum = 0.0;
     for (int64_t r0 = 0; r0 < rows; r0 += b) {

@@ -97,10 +97,11 @@ static void cn_blas_copy_kernel(int32_t in, int32_t out, float* dst, const float
 }
 
 /* cblas needs no plan, and a failing cblas call cannot be seen (it aborts or returns nothing). */
-static cn_status cn_blas_prepare(cn_mlp* net, int64_t rows, const char* fn)
+static cn_status cn_blas_prepare(cn_mlp* net, int64_t rows, int backward, const char* fn)
 {
     (void)net;
     (void)rows;
+    (void)backward;
     (void)fn;
     return CN_OK;
 }

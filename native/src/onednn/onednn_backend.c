@@ -8,8 +8,8 @@
  * kernel as a plain matrix.
  *
  * mixed_bfloat16 (Keras' policy): the master kernel stays float32; its bfloat16 copy is written by the update itself
- * (in the same pass) and by weights_changed, and each matmul's other operand is converted right before it runs (a layer's input in
- * forward, kept for that layer's weight gradient; dz^T and dz in backward). Every matmul accumulates and writes
+ * (in the same pass) and by weights_changed, and each matmul's other operand is converted right before it runs (a
+ * layer's input in forward, kept for that layer's weight gradient; dz^T and dz in backward). Every matmul accumulates and writes
  * float32, so bias, ReLU, loss, gradients and the update stay float32.
  */
 #include "onednn_primitive.h"
@@ -178,15 +178,26 @@ static cn_status cn_grow_bf16(cn_mlp* net, int64_t rows, const char* fn)
     return CN_OK;
 }
 
-static cn_status cn_dnnl_prepare(cn_mlp* net, int64_t rows, const char* fn)
+/* Whether layer l runs operation op in a forward-only (backward = 0) or training pass. */
+static int cn_needs(const cn_mlp* net, int op, int32_t l, int backward)
+{
+    switch (op) {
+    case CN_OP_FORWARD: return 1;
+    case CN_OP_CAST_X: return cn_mixed(net);
+    case CN_OP_WGRAD: return backward;
+    case CN_OP_IGRAD: return backward && l > 0; /* nothing is below layer 0 */
+    default: return backward && cn_mixed(net);  /* the conversions of dz */
+    }
+}
+
+static cn_status cn_dnnl_prepare(cn_mlp* net, int64_t rows, int backward, const char* fn)
 {
     cn_status st = CN_OK;
     if (cn_mixed(net) && (st = cn_grow_bf16(net, rows, fn)) != CN_OK) return st;
-    const int last_op = cn_mixed(net) ? CN_OP_COUNT : CN_OP_CAST_X;
     for (int32_t l = 0; l < net->n_layers; ++l)
-        for (int op = 0; op < last_op; ++op) {
+        for (int op = 0; op < CN_OP_COUNT; ++op) {
             cn_dnnl_prim* p = NULL;
-            if ((st = cn_plan(net, op, l, rows, &p, fn)) != CN_OK) return st;
+            if (cn_needs(net, op, l, backward) && (st = cn_plan(net, op, l, rows, &p, fn)) != CN_OK) return st;
         }
     return CN_OK;
 }
