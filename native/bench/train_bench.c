@@ -4,7 +4,7 @@
  * ratios are computed by `culturenet bench` (src/CultureNet.Benchmarking); this probe only lets the engine be timed
  * without .NET in the process.
  * Usage: culturenet_train_bench [backend: default|openblas|onednn] [precision: float32|mixed_bfloat16]
- *                               [threads (0 = all cores)] [rows (16384)] [epochs (5)]
+ *                               [threads (0 = all cores)] [rows (16384)] [epochs (5)] [gemm repetitions (100)]
  */
 #define _POSIX_C_SOURCE 199309L
 #include "culturenet.h"
@@ -47,6 +47,7 @@ int main(int argc, char** argv)
     const int threads = argc > 3 ? atoi(argv[3]) : 0;
     const long rows = argc > 4 ? atol(argv[4]) : 16384;
     const int epochs = argc > 5 ? atoi(argv[5]) : 5;
+    const int gemm_reps = argc > 6 ? atoi(argv[6]) : 100;
     cn_mlp_options options = {CN_BACKEND_DEFAULT, CN_PRECISION_FLOAT32};
     for (int32_t id = 0; cn_backend_name(id) != NULL; ++id)
         if (strcmp(cn_backend_name(id), backend_name) == 0) options.backend = id;
@@ -93,12 +94,12 @@ int main(int argc, char** argv)
             order[j] = t;
         }
         double gemm = 0, loss = 0, mae = 0;
-        CHECK(cn_backend_time_gemm(cn_mlp_backend(net), options.precision, 128, 500, 2048, 100, &gemm));
+        CHECK(cn_backend_time_gemm(cn_mlp_backend(net), options.precision, 128, 500, 2048, gemm_reps, &gemm));
         const double t0 = now_s();
         CHECK(cn_train_epoch(net, opt, data, order, rows, 128, &loss, &mae));
         const double dt = now_s() - t0;
-        printf("round=%d warmup=%d gemm_128x500x2048_x100_seconds=%.6f epoch_seconds=%.6f loss=%.6f mae=%.6f\n", e, e == 0,
-               gemm, dt, loss, mae);
+        printf("round=%d warmup=%d gemm_128x500x2048_reps=%d gemm_seconds=%.6f epoch_seconds=%.6f loss=%.6f mae=%.6f\n", e,
+               e == 0, gemm_reps, gemm, dt, loss, mae);
     }
     cn_adadelta_free(opt);
     cn_dataset_free(data);

@@ -220,7 +220,8 @@ void ref_adadelta(double& p, double& pb, double& eg, double& egb, double& edx, d
     const double eg_new_b = std::max(mx - eg_new, eg_new - mn) + (std::pow(1 + kU32, 3) - 1) * std::fabs(mx) + kTiny;
     // d = g sqrt(Edx + eps) / sqrt(Eg' + eps) with Eg' written out (it moves with g): over the box of g, Eg, Edx and
     // Eg''s float32 rounding factor c; for fixed other inputs d is monotone in each (increasing in g, in Edx for g > 0,
-    // ...), so its extremes lie at corners. Then two additions, two square roots, a product and a quotient.
+    // ...), so its extremes lie at corners. Then the engine's float32 arithmetic: two additions, a quotient, a square
+    // root and a product (5 roundings; 6 are allowed for).
     const double c3 = std::pow(1 + kU32, 3) - 1;
     auto dfun = [&](const double* v) {
         const double egn = v[3] * (h.rho * std::max(0.0, v[1]) + h.omr * v[0] * v[0]);
