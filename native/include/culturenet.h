@@ -3,15 +3,24 @@
  *
  * Everything the managed side (or any other language) may call is declared here and nowhere else.
  * Conventions:
- *   - Opaque handles (cn_mlp, cn_adadelta); the caller owns what a *_create returns and frees it with the
- *     matching *_free (NULL is accepted and ignored).
+ *   - Opaque handles (cn_mlp, cn_adadelta, cn_dataset); the caller owns what a *_create returns and frees it with
+ *     the matching *_free (NULL is accepted and ignored).
  *   - Every fallible call returns a cn_status. On anything but CN_OK, cn_last_error() returns a message for
  *     the calling thread that says what was wrong and what was expected; it stays valid until the next call
  *     on the same thread.
- *   - Tensors are dense, row-major float32 owned by the caller; the engine never keeps a caller's pointer
- *     beyond the call. Kernels use the Keras layout: a Dense layer's kernel is in_units x out_units, so
- *     y = x · kernel + bias.
+ *   - Tensors are dense, row-major float32 owned by the caller. Calls taking plain pointers never keep them beyond
+ *     the call; a cn_dataset keeps its pointers until it is freed. Kernels use the Keras layout: a Dense layer's
+ *     kernel is in_units x out_units, so y = x · kernel + bias.
  *   - Layer indices are 0-based (Keras' dense_1 is layer 0).
+ *
+ * Backends: a network computes on the backend chosen when it is created (cn_mlp_create_with):
+ *   - onednn:   oneDNN matmul primitives (float32, and Keras' mixed_bfloat16 policy on CPUs with avx512_bf16 or
+ *               amx_bf16). libdnnl.so.2 is loaded when first asked for, so the library loads and the openblas
+ *               backend works on a host without it (Debian package libdnnl2).
+ *   - openblas: cblas_sgemm of the generic libblas.so.3 (OpenBLAS where installed, the reference BLAS otherwise);
+ *               float32 only.
+ * The default is onednn where it loads, openblas otherwise; the environment variable CULTURENET_BACKEND=onednn|openblas
+ * overrides it (and then must be satisfiable). There is no GPU backend in this build.
  */
 #ifndef CULTURENET_H
 #define CULTURENET_H
@@ -30,20 +39,34 @@ extern "C" {
 #endif
 
 /* Bumped whenever a declaration below changes meaning; the managed side refuses a mismatched library. */
-#define CN_API_VERSION 1
+#define CN_API_VERSION 2
 
 typedef enum cn_status {
     CN_OK = 0,
     CN_ERR_INVALID_ARGUMENT = 1, /* NULL pointer, bad index, non-positive size, unknown enum value */
     CN_ERR_SHAPE = 2,            /* sizes that do not fit the network */
     CN_ERR_OUT_OF_MEMORY = 3,
-    CN_ERR_BACKEND = 4           /* BLAS or another backend failed */
+    CN_ERR_BACKEND = 4           /* the backend asked for is unavailable here (library missing, CPU lacks an
+                                    instruction set) or failed; the message says what to install or use instead */
 } cn_status;
 
 typedef enum cn_activation {
     CN_ACT_LINEAR = 0,
     CN_ACT_RELU = 1
 } cn_activation;
+
+typedef enum cn_backend {
+    CN_BACKEND_DEFAULT = 0, /* CULTURENET_BACKEND if set, else onednn where it loads, else openblas */
+    CN_BACKEND_OPENBLAS = 1,
+    CN_BACKEND_ONEDNN = 2
+} cn_backend;
+
+/* Keras' dtype policies. mixed_bfloat16: kernels, biases, gradients and optimizer state stay float32; every matmul
+ * takes its two inputs rounded to bfloat16 and accumulates in float32; activations, loss and updates are float32. */
+typedef enum cn_precision {
+    CN_PRECISION_FLOAT32 = 0,
+    CN_PRECISION_MIXED_BFLOAT16 = 1
+} cn_precision;
 
 /* ---- library ------------------------------------------------------------------------------------------ */
 
@@ -52,25 +75,60 @@ CN_API int32_t cn_api_version(void);
 /* Message describing the last failure on the calling thread ("" if none). */
 CN_API const char* cn_last_error(void);
 
-/* Which BLAS the library resolved at load time, e.g. "OpenBLAS 0.3.21 ... (openblas-pthread)" or
- * "reference BLAS (netlib)". Never NULL. */
-CN_API const char* cn_blas_info(void);
-
-/* Threads used by BLAS and by the engine's own loops (optimizer update, reductions). n <= 0 means all
- * cores. Results for a given thread count are deterministic. */
+/* Threads used by the backends and by the engine's own loops (optimizer update, reductions). n <= 0 means all
+ * cores. Results for a given thread count and backend are deterministic. */
 CN_API void cn_set_num_threads(int32_t n);
 CN_API int32_t cn_get_num_threads(void);
+
+/* ---- backends ------------------------------------------------------------------------------------------- */
+
+/* "openblas", "onednn" (the spellings CULTURENET_BACKEND takes), "default"; NULL for an unknown id. */
+CN_API const char* cn_backend_name(int32_t backend);
+
+/* Whether a network could be created on `backend` (CN_BACKEND_DEFAULT resolves as cn_mlp_create does) at
+ * `precision`: CN_OK, or CN_ERR_BACKEND with a message naming what is missing (the package to install, the
+ * instruction set the CPU lacks), or CN_ERR_INVALID_ARGUMENT for an unknown id or a bad CULTURENET_BACKEND.
+ * `resolved` (may be NULL) receives the backend the id stands for. Loads the backend's library if needed. */
+CN_API cn_status cn_backend_probe(int32_t backend, int32_t precision, int32_t* resolved);
+
+/* What a backend runs on, e.g. "onednn 2.6.3 (cpu isa avx512_core_amx)" or "openblas (OpenBLAS 0.3.21 ...
+ * core=SkylakeX)"; the reason when it is unavailable ("onednn unavailable: ...", for the default "unavailable: ...").
+ * Never NULL; valid until the next call on the same thread. */
+CN_API const char* cn_backend_info(int32_t backend);
+
+/* The machine's GEMM rate through a backend, for benchmarks: the wall time of `repetitions` products
+ * C (m x n, float32) = A (m x k) · B (k x n) on the backend's own random operands, after a warm-up, with the
+ * operands in float32 or (mixed_bfloat16) bfloat16 and B in the layout the library prefers (so the figure is the
+ * library's best, a limit for training on that backend). */
+CN_API cn_status cn_backend_time_gemm(int32_t backend, int32_t precision, int32_t m, int32_t n, int32_t k,
+                                      int32_t repetitions, double* seconds);
 
 /* ---- multilayer perceptron (a stack of Dense layers) ----------------------------------------------------- */
 
 typedef struct cn_mlp cn_mlp;
 
+typedef struct cn_mlp_options {
+    int32_t backend;   /* cn_backend */
+    int32_t precision; /* cn_precision */
+} cn_mlp_options;
+
 /* widths has n_layers + 1 entries (input width first); activations has n_layers entries (cn_activation).
- * Kernels and biases start at zero: the caller initialises them (glorot_uniform lives in the managed API so
- * that seeds reproduce across platforms). All layers start trainable. */
+ * options NULL means { CN_BACKEND_DEFAULT, CN_PRECISION_FLOAT32 }. Kernels and biases start at zero: the caller
+ * initialises them (glorot_uniform lives in the managed API so that seeds reproduce across platforms). All layers
+ * start trainable. CN_ERR_BACKEND when the backend or precision asked for is unavailable here. */
+CN_API cn_status cn_mlp_create_with(int32_t n_layers, const int32_t* widths, const int32_t* activations,
+                                    const cn_mlp_options* options, cn_mlp** out);
+/* cn_mlp_create_with(..., NULL, out): the default backend, float32. */
 CN_API cn_status cn_mlp_create(int32_t n_layers, const int32_t* widths, const int32_t* activations,
                                cn_mlp** out);
 CN_API void cn_mlp_free(cn_mlp* net);
+
+/* The backend (never CN_BACKEND_DEFAULT) and precision the network runs on; 0 for NULL. */
+CN_API int32_t cn_mlp_backend(const cn_mlp* net);
+CN_API int32_t cn_mlp_precision(const cn_mlp* net);
+/* What runs the network's GEMMs, e.g. "onednn 2.6.3 (brg:avx512_core)" or "openblas (OpenBLAS 0.3.21 ...)";
+ * "" for NULL. Valid while the network lives. */
+CN_API const char* cn_mlp_backend_info(const cn_mlp* net);
 
 CN_API int32_t cn_mlp_num_layers(const cn_mlp* net);
 CN_API cn_status cn_mlp_layer_shape(const cn_mlp* net, int32_t layer, int32_t* in_units, int32_t* out_units,
@@ -97,50 +155,58 @@ CN_API cn_status cn_mlp_activations(cn_mlp* net, int32_t layer, const float* x, 
 CN_API cn_status cn_mlp_evaluate(cn_mlp* net, const float* x, const float* y, int64_t rows, int32_t batch,
                                  double* mse, double* mae);
 
-/* Forward + backward on one batch: computes the MSE loss (mean over the batch and outputs), its MAE, and the
- * gradients of the loss with respect to every trainable layer's kernel and bias, which the net keeps until
- * the next call. loss/mae may be NULL. */
-CN_API cn_status cn_mlp_compute_gradients(cn_mlp* net, const float* x, const float* y, int32_t rows,
-                                          float* loss, float* mae);
-/* The gradients of the last cn_mlp_compute_gradients (zeros for frozen layers). Either pointer may be NULL. */
-CN_API cn_status cn_mlp_get_gradients(const cn_mlp* net, int32_t layer, float* dkernel, float* dbias);
-
 /* ---- Adadelta (Keras 2.2 semantics) ---------------------------------------------------------------------- */
 /* Per parameter: Eg <- rho*Eg + (1-rho)*g^2;  d = g*sqrt(Edx+eps)/sqrt(Eg+eps);  p <- p - lr*d;
- *                Edx <- rho*Edx + (1-rho)*d^2.   Accumulators start at zero. */
+ *                Edx <- rho*Edx + (1-rho)*d^2.   Accumulators start at zero and are float32 at every precision. */
 
 typedef struct cn_adadelta cn_adadelta;
 
-/* State is sized for `net` and only valid with it. */
+/* State is sized for `net`, kept on its backend, and only valid with it. */
 CN_API cn_status cn_adadelta_create(const cn_mlp* net, float lr, float rho, float epsilon, cn_adadelta** out);
 CN_API void cn_adadelta_free(cn_adadelta* opt);
-/* Zero both accumulators (a fresh optimizer, as after Keras' compile). */
-CN_API void cn_adadelta_reset(cn_adadelta* opt);
-
-/* Apply the gradients the net holds (from cn_mlp_compute_gradients) to every trainable layer. */
-CN_API cn_status cn_adadelta_apply(cn_adadelta* opt, cn_mlp* net);
 
 /* Accumulators of one layer's kernel (which = 0) or bias (which = 1): Eg and Edx, each as many floats as that
  * parameter has. Either pointer may be NULL. */
 CN_API cn_status cn_adadelta_get_state(const cn_adadelta* opt, int32_t layer, int32_t which, float* accum_grad,
                                        float* accum_update);
 
-/* ---- fused training -------------------------------------------------------------------------------------- */
+/* ---- training data ------------------------------------------------------------------------------------- */
 
-/* One mini-batch: forward, MSE backward, Adadelta update, in one call. loss/mae are the batch's values at the
- * forward pass (what Keras logs). Equivalent to cn_mlp_compute_gradients + cn_adadelta_apply. */
-CN_API cn_status cn_train_batch(cn_mlp* net, cn_adadelta* opt, const float* x, const float* y, int32_t rows,
-                                float* loss, float* mae);
+/* Training rows where a backend reads them: x is rows x x_cols, y rows x y_cols. The CPU backends read the caller's
+ * arrays in place (no copy), so x and y must stay valid and unchanged until cn_dataset_free; a device backend would
+ * keep its own copy. A dataset serves any network whose input and output widths match. */
+typedef struct cn_dataset cn_dataset;
 
-/* One epoch over `rows` rows, in consecutive batches of `batch` rows, the last partial batch kept.
- * Without `order` (NULL) the rows are x[0..rows-1] and y[0..rows-1] (x is rows x in_units, y rows x out_units).
- * With `order` (`rows` entries), batch rows are x[order[i]] and y[order[i]]: x and y may be larger arrays (e.g. a
- * whole memory-mapped feature store) and `order` selects and orders the training rows among them; entries must be
- * >= 0 and valid rows of x and y (the caller guarantees the upper bound, the engine cannot see it).
- * loss/mae receive the mean of the batch values weighted by batch size (Keras' epoch log).
- * Gathering by `order` happens inside, so callers pass their arrays without copying. */
-CN_API cn_status cn_train_epoch(cn_mlp* net, cn_adadelta* opt, const float* x, const float* y, int64_t rows,
-                                const int64_t* order, int32_t batch, double* loss, double* mae);
+CN_API cn_status cn_dataset_create(const float* x, const float* y, int64_t rows, int32_t x_cols, int32_t y_cols,
+                                   cn_dataset** out);
+CN_API void cn_dataset_free(cn_dataset* data);
+
+/* ---- training -------------------------------------------------------------------------------------------- */
+
+/* One epoch over `rows` rows of `data`, in consecutive batches of `batch` rows, the last partial batch kept; per
+ * batch: forward, MSE backward, Adadelta update.
+ * Without `order` (NULL) the rows are data rows 0..rows-1. With `order` (`rows` entries, each a row of `data`),
+ * batch rows are data rows order[i]: `order` selects and orders the training rows (e.g. a shuffled subset of a whole
+ * memory-mapped feature store); the rows are gathered inside, so callers pass their arrays without copying.
+ * loss/mae (may be NULL) receive the mean of the batch values at their forward passes, weighted by batch size
+ * (Keras' epoch log). */
+CN_API cn_status cn_train_epoch(cn_mlp* net, cn_adadelta* opt, const cn_dataset* data, const int64_t* order,
+                                int64_t rows, int32_t batch, double* loss, double* mae);
+
+/* ---- testing seam -------------------------------------------------------------------------------------------
+ * The managed API never calls these; the native tests use them as oracles (gradients against finite differences,
+ * the optimizer against a hand computation, the fused epoch against the separate steps). */
+
+/* Forward + backward on one batch: the MSE loss (mean over the batch and outputs), its MAE, and the gradients of the
+ * loss with respect to every trainable layer's kernel and bias, which the net keeps until the next call. No update.
+ * loss/mae may be NULL. */
+CN_API cn_status cn_mlp_compute_gradients(cn_mlp* net, const float* x, const float* y, int32_t rows,
+                                          float* loss, float* mae);
+/* The gradients of the last cn_mlp_compute_gradients (zeros for frozen layers). Either pointer may be NULL. */
+CN_API cn_status cn_mlp_get_gradients(const cn_mlp* net, int32_t layer, float* dkernel, float* dbias);
+/* Apply the gradients the net holds (from cn_mlp_compute_gradients) to every trainable layer. One batch of
+ * cn_train_epoch is bit-identical to cn_mlp_compute_gradients followed by cn_adadelta_apply. */
+CN_API cn_status cn_adadelta_apply(cn_adadelta* opt, cn_mlp* net);
 
 #ifdef __cplusplus
 }

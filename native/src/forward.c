@@ -1,20 +1,12 @@
 /* forward.c — forward passes: predict, per-layer activations, evaluate. */
 #include "internal.h"
 
-#include <cblas.h>
-#include <stdlib.h>
-#include <string.h>
-
-void cn__forward(cn_mlp* net, const float* x, int32_t rows, int32_t last, float* final_out)
+void cn__forward(cn_mlp* net, const float* x, int32_t rows, int32_t last)
 {
     const float* in = x;
     for (int32_t l = 0; l <= last; ++l) {
-        const cn_layer* L = &net->layers[l];
-        float* z = (l == last && final_out != NULL) ? final_out : net->act[l];
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, L->out, L->in, 1.0f, in, L->in, L->kernel, L->out,
-                    0.0f, z, L->out);
-        cn_cpu_bias_activation(z, L->bias, rows, L->out, L->act);
-        in = z;
+        net->ops->forward(net, l, in, rows, net->act[l]);
+        in = net->act[l];
     }
 }
 
@@ -35,12 +27,15 @@ static cn_status cn_forward_all(cn_mlp* net, int32_t last, const float* x, int64
     int64_t chunk = rows < CN_CHUNK_ROWS ? rows : CN_CHUNK_ROWS;
     cn_status st = cn__ensure_workspace(net, chunk, fn);
     if (st != CN_OK) return st;
+    cn__use_threads();
     const int32_t in_w = net->layers[0].in, out_w = net->layers[last].out;
     for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
         int32_t n = (int32_t)(rows - r0 < chunk ? rows - r0 : chunk);
-        cn__forward(net, x + r0 * in_w, n, last, out + r0 * out_w);
+        if ((st = net->ops->prepare(net, n, 0, fn)) != CN_OK) return st;
+        cn__forward(net, x + r0 * in_w, n, last);
+        net->ops->download(out + r0 * out_w, net->act[last], (int64_t)n * out_w);
     }
-    return CN_OK;
+    return net->ops->finish(net, fn);
 }
 
 CN_API cn_status cn_mlp_predict(cn_mlp* net, const float* x, int64_t rows, float* y)
@@ -77,13 +72,16 @@ CN_API cn_status cn_mlp_evaluate(cn_mlp* net, const float* x, const float* y, in
     if (chunk > rows) chunk = rows;
     st = cn__ensure_workspace(net, chunk, fn);
     if (st != CN_OK) return st;
+    cn__use_threads();
     const int32_t last = net->n_layers - 1, in_w = net->layers[0].in, out_w = net->layers[last].out;
     double sq = 0.0, ab = 0.0;
     for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
         int32_t n = (int32_t)(rows - r0 < chunk ? rows - r0 : chunk);
-        cn__forward(net, x + r0 * in_w, n, last, NULL);
-        cn_cpu_error_sums(net->act[last], y + r0 * out_w, (int64_t)n * out_w, &sq, &ab);
+        if ((st = net->ops->prepare(net, n, 0, fn)) != CN_OK) return st;
+        cn__forward(net, x + r0 * in_w, n, last);
+        net->ops->error_sums(net->act[last], y + r0 * out_w, (int64_t)n * out_w, &sq, &ab);
     }
+    if ((st = net->ops->finish(net, fn)) != CN_OK) return st;
     double count = (double)rows * (double)out_w;
     if (mse) *mse = sq / count;
     if (mae) *mae = ab / count;

@@ -1,15 +1,11 @@
-/* mlp.c — the network object: creation, shapes, weights, trainable flags, work buffers. */
+/* mlp.c — the network object: creation on a backend, shapes, weights, trainable flags, work buffers. */
 #include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-CN_API cn_status cn_mlp_create(int32_t n_layers, const int32_t* widths, const int32_t* activations, cn_mlp** out)
+static cn_status cn_check_shapes(int32_t n_layers, const int32_t* widths, const int32_t* activations, const char* fn)
 {
-    static const char fn[] = "cn_mlp_create";
-    cn__clear_error();
-    if (out == NULL) return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: out is NULL (expected a pointer to receive the network)", fn);
-    *out = NULL;
     if (n_layers <= 0)
         return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: n_layers is %d (expected >= 1)", fn, (int)n_layers);
     if (widths == NULL)
@@ -27,6 +23,22 @@ CN_API cn_status cn_mlp_create(int32_t n_layers, const int32_t* widths, const in
             return cn__fail(CN_ERR_INVALID_ARGUMENT,
                             "%s: activations[%d] is %d, an unknown activation (expected %d = linear or %d = relu)", fn,
                             (int)i, (int)activations[i], CN_ACT_LINEAR, CN_ACT_RELU);
+    return CN_OK;
+}
+
+CN_API cn_status cn_mlp_create_with(int32_t n_layers, const int32_t* widths, const int32_t* activations,
+                                    const cn_mlp_options* options, cn_mlp** out)
+{
+    static const char fn[] = "cn_mlp_create";
+    cn__clear_error();
+    if (out == NULL) return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: out is NULL (expected a pointer to receive the network)", fn);
+    *out = NULL;
+    cn_status st = cn_check_shapes(n_layers, widths, activations, fn);
+    if (st != CN_OK) return st;
+    const cn_mlp_options defaults = {CN_BACKEND_DEFAULT, CN_PRECISION_FLOAT32};
+    if (options == NULL) options = &defaults;
+    const cn_backend_ops* ops = cn__backend_open(options->backend, options->precision, fn, &st);
+    if (ops == NULL) return st;
 
     cn_mlp* net = calloc(1, sizeof *net);
     cn_layer* layers = calloc((size_t)n_layers, sizeof *layers);
@@ -41,6 +53,9 @@ CN_API cn_status cn_mlp_create(int32_t n_layers, const int32_t* widths, const in
     net->n_layers = n_layers;
     net->layers = layers;
     net->act = act;
+    net->ops = ops;
+    net->backend = ops->id;
+    net->precision = options->precision;
     for (int32_t i = 0; i < n_layers; ++i) {
         cn_layer* L = &layers[i];
         L->in = widths[i];
@@ -49,37 +64,53 @@ CN_API cn_status cn_mlp_create(int32_t n_layers, const int32_t* widths, const in
         L->trainable = 1;
         if (L->out > net->max_width) net->max_width = L->out;
         int64_t k = (int64_t)L->in * L->out;
-        if ((L->kernel = cn__alloc_floats(k, fn, "a kernel")) == NULL ||
-            (L->bias = cn__alloc_floats(L->out, fn, "a bias")) == NULL ||
-            (L->dkernel = cn__alloc_floats(k, fn, "a kernel gradient")) == NULL ||
-            (L->dbias = cn__alloc_floats(L->out, fn, "a bias gradient")) == NULL) {
+        if ((L->kernel = ops->alloc(k, fn, "a kernel")) == NULL || (L->bias = ops->alloc(L->out, fn, "a bias")) == NULL ||
+            (L->dkernel = ops->alloc(k, fn, "a kernel gradient")) == NULL ||
+            (L->dbias = ops->alloc(L->out, fn, "a bias gradient")) == NULL) {
             cn_mlp_free(net);
             return CN_ERR_OUT_OF_MEMORY;
         }
+    }
+    if ((st = ops->attach(net, fn)) != CN_OK) {
+        cn_mlp_free(net);
+        return st;
     }
     *out = net;
     return CN_OK;
 }
 
+CN_API cn_status cn_mlp_create(int32_t n_layers, const int32_t* widths, const int32_t* activations, cn_mlp** out)
+{
+    return cn_mlp_create_with(n_layers, widths, activations, NULL, out);
+}
+
 CN_API void cn_mlp_free(cn_mlp* net)
 {
     if (net == NULL) return;
+    const cn_backend_ops* ops = net->ops;
+    if (net->backend_state != NULL) ops->detach(net);
     for (int32_t i = 0; i < net->n_layers; ++i) {
         cn_layer* L = &net->layers[i];
-        cn__free(L->kernel);
-        cn__free(L->bias);
-        cn__free(L->dkernel);
-        cn__free(L->dbias);
-        cn__free(net->act[i]);
+        ops->release(L->kernel);
+        ops->release(L->bias);
+        ops->release(L->dkernel);
+        ops->release(L->dbias);
+        ops->release(net->act[i]);
     }
-    cn__free(net->delta[0]);
-    cn__free(net->delta[1]);
-    cn__free(net->gather_x);
-    cn__free(net->gather_y);
+    ops->release(net->delta[0]);
+    ops->release(net->delta[1]);
+    ops->release(net->gather_x);
+    ops->release(net->gather_y);
     free(net->act);
     free(net->layers);
     free(net);
 }
+
+CN_API int32_t cn_mlp_backend(const cn_mlp* net) { return net == NULL ? 0 : net->backend; }
+
+CN_API int32_t cn_mlp_precision(const cn_mlp* net) { return net == NULL ? 0 : net->precision; }
+
+CN_API const char* cn_mlp_backend_info(const cn_mlp* net) { return net == NULL ? "" : net->ops->describe(net); }
 
 CN_API int32_t cn_mlp_num_layers(const cn_mlp* net) { return net == NULL ? 0 : net->n_layers; }
 
@@ -111,8 +142,8 @@ CN_API cn_status cn_mlp_get_weights(const cn_mlp* net, int32_t layer, float* ker
     cn_status st = cn__check_layer(net, layer, "cn_mlp_get_weights");
     if (st != CN_OK) return st;
     const cn_layer* L = &net->layers[layer];
-    if (kernel) memcpy(kernel, L->kernel, sizeof(float) * (size_t)L->in * (size_t)L->out);
-    if (bias) memcpy(bias, L->bias, sizeof(float) * (size_t)L->out);
+    if (kernel) net->ops->download_kernel(L->in, L->out, kernel, L->kernel);
+    if (bias) net->ops->download(bias, L->bias, L->out);
     return CN_OK;
 }
 
@@ -122,8 +153,9 @@ CN_API cn_status cn_mlp_set_weights(cn_mlp* net, int32_t layer, const float* ker
     cn_status st = cn__check_layer(net, layer, "cn_mlp_set_weights");
     if (st != CN_OK) return st;
     cn_layer* L = &net->layers[layer];
-    if (kernel) memcpy(L->kernel, kernel, sizeof(float) * (size_t)L->in * (size_t)L->out);
-    if (bias) memcpy(L->bias, bias, sizeof(float) * (size_t)L->out);
+    if (kernel) net->ops->upload_kernel(L->in, L->out, L->kernel, kernel);
+    if (bias) net->ops->upload(L->bias, bias, L->out);
+    if (kernel || bias) net->ops->weights_changed(net, layer);
     return CN_OK;
 }
 
@@ -150,27 +182,28 @@ cn_status cn__ensure_workspace(cn_mlp* net, int64_t rows, const char* fn)
     if (fresh_act == NULL)
         return cn__fail(CN_ERR_OUT_OF_MEMORY, "%s: out of memory allocating the work buffer table (%zu bytes)", fn,
                         (size_t)net->n_layers * sizeof *fresh_act);
-    float* d0 = cn__alloc_floats(rows * net->max_width, fn, "a gradient work buffer");
-    float* d1 = d0 ? cn__alloc_floats(rows * net->max_width, fn, "a gradient work buffer") : NULL;
+    const cn_backend_ops* ops = net->ops;
+    float* d0 = ops->alloc(rows * net->max_width, fn, "a gradient work buffer");
+    float* d1 = d0 ? ops->alloc(rows * net->max_width, fn, "a gradient work buffer") : NULL;
     int ok = d1 != NULL;
     int32_t made = 0;
     for (; ok && made < net->n_layers; ++made) {
-        fresh_act[made] = cn__alloc_floats(rows * net->layers[made].out, fn, "an activation work buffer");
+        fresh_act[made] = ops->alloc(rows * net->layers[made].out, fn, "an activation work buffer");
         if (fresh_act[made] == NULL) ok = 0;
     }
     if (!ok) {
-        cn__free(d0);
-        cn__free(d1);
-        for (int32_t i = 0; i < made; ++i) cn__free(fresh_act[i]);
+        ops->release(d0);
+        ops->release(d1);
+        for (int32_t i = 0; i < made; ++i) ops->release(fresh_act[i]);
         free(fresh_act);
         return CN_ERR_OUT_OF_MEMORY;
     }
-    cn__free(net->delta[0]);
-    cn__free(net->delta[1]);
+    ops->release(net->delta[0]);
+    ops->release(net->delta[1]);
     net->delta[0] = d0;
     net->delta[1] = d1;
     for (int32_t i = 0; i < net->n_layers; ++i) {
-        cn__free(net->act[i]);
+        ops->release(net->act[i]);
         net->act[i] = fresh_act[i];
     }
     free(fresh_act);
@@ -181,14 +214,15 @@ cn_status cn__ensure_workspace(cn_mlp* net, int64_t rows, const char* fn)
 cn_status cn__ensure_gather(cn_mlp* net, int64_t rows, const char* fn)
 {
     if (rows <= net->gather_rows) return CN_OK;
-    float* gx = cn__alloc_floats(rows * net->layers[0].in, fn, "the batch gather buffer (x)");
-    float* gy = gx ? cn__alloc_floats(rows * net->layers[net->n_layers - 1].out, fn, "the batch gather buffer (y)") : NULL;
+    const cn_backend_ops* ops = net->ops;
+    float* gx = ops->alloc(rows * net->layers[0].in, fn, "the batch gather buffer (x)");
+    float* gy = gx ? ops->alloc(rows * net->layers[net->n_layers - 1].out, fn, "the batch gather buffer (y)") : NULL;
     if (gy == NULL) {
-        cn__free(gx);
+        ops->release(gx);
         return CN_ERR_OUT_OF_MEMORY;
     }
-    cn__free(net->gather_x);
-    cn__free(net->gather_y);
+    ops->release(net->gather_x);
+    ops->release(net->gather_y);
     net->gather_x = gx;
     net->gather_y = gy;
     net->gather_rows = rows;

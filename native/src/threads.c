@@ -1,10 +1,13 @@
-/* threads.c — one thread count for BLAS and the engine's own OpenMP loops. */
+/* threads.c — one thread count for the backends and the engine's own OpenMP loops; the wall clock. */
+#define _POSIX_C_SOURCE 199309L
 #include "internal.h"
+
+#include <time.h>
 
 #include <omp.h>
 #include <stdatomic.h>
 
-/* 0 = not set yet: all cores. Kept as a global (not omp_set_num_threads, which is per calling thread) so a
+/* 0 = not set yet: all cores. Kept as a global (not only omp_set_num_threads, which is per calling thread) so a
  * setting made on one thread holds for calls made on another. */
 static atomic_int cn_thread_count = 0;
 
@@ -20,12 +23,25 @@ int cn__threads(void)
     return n > 0 ? n : cn_all_cores();
 }
 
+void cn__use_threads(void)
+{
+    const int n = cn__threads();
+    if (omp_get_max_threads() != n) omp_set_num_threads(n);
+}
+
 CN_API void cn_set_num_threads(int32_t n)
 {
     int t = n > 0 ? (int)n : cn_all_cores();
     atomic_store_explicit(&cn_thread_count, t, memory_order_relaxed);
-    cn__blas_set_threads(t);
+    cn__backends_set_threads(t);
     omp_set_num_threads(t);
 }
 
 CN_API int32_t cn_get_num_threads(void) { return (int32_t)cn__threads(); }
+
+double cn__now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}

@@ -91,21 +91,25 @@ TEST(Errors, NullPointers)
     auto o = make_opt(n.net.get());
     expect_error(cn_adadelta_apply(o.get(), nullptr), CN_ERR_INVALID_ARGUMENT, {"net is NULL"});
     expect_error(cn_adadelta_get_state(nullptr, 0, 0, nullptr, nullptr), CN_ERR_INVALID_ARGUMENT, {"opt is NULL"});
-    expect_error(cn_train_batch(n.net.get(), nullptr, x.data(), y.data(), 4, nullptr, nullptr), CN_ERR_INVALID_ARGUMENT,
-                 {"cn_train_batch", "opt is NULL"});
-    expect_error(cn_train_batch(n.net.get(), o.get(), nullptr, y.data(), 4, nullptr, nullptr), CN_ERR_INVALID_ARGUMENT,
-                 {"x is NULL"});
-    expect_error(cn_train_epoch(nullptr, o.get(), x.data(), y.data(), 4, nullptr, 2, &d, &d), CN_ERR_INVALID_ARGUMENT,
+    auto data = make_data(x.data(), y.data(), 4, 8, 1);
+    expect_error(cn_train_epoch(nullptr, o.get(), data.get(), nullptr, 4, 2, &d, &d), CN_ERR_INVALID_ARGUMENT,
                  {"cn_train_epoch", "net is NULL"});
-    expect_error(cn_train_epoch(n.net.get(), nullptr, x.data(), y.data(), 4, nullptr, 2, &d, &d), CN_ERR_INVALID_ARGUMENT,
+    expect_error(cn_train_epoch(n.net.get(), nullptr, data.get(), nullptr, 4, 2, &d, &d), CN_ERR_INVALID_ARGUMENT,
                  {"opt is NULL"});
-    expect_error(cn_train_epoch(n.net.get(), o.get(), x.data(), nullptr, 4, nullptr, 2, &d, &d), CN_ERR_INVALID_ARGUMENT,
-                 {"y is NULL"});
-    // NULL is accepted and ignored by the free functions and reset.
+    expect_error(cn_train_epoch(n.net.get(), o.get(), nullptr, nullptr, 4, 2, &d, &d), CN_ERR_INVALID_ARGUMENT,
+                 {"data is NULL"});
+    cn_dataset* ds = reinterpret_cast<cn_dataset*>(0x1);
+    expect_error(cn_dataset_create(nullptr, y.data(), 4, 8, 1, &ds), CN_ERR_INVALID_ARGUMENT, {"cn_dataset_create", "x is NULL"});
+    EXPECT_EQ(ds, nullptr);
+    expect_error(cn_dataset_create(x.data(), nullptr, 4, 8, 1, &ds), CN_ERR_INVALID_ARGUMENT, {"y is NULL"});
+    expect_error(cn_dataset_create(x.data(), y.data(), 4, 8, 1, nullptr), CN_ERR_INVALID_ARGUMENT, {"out is NULL"});
+    // NULL is accepted and ignored by the free functions.
     cn_mlp_free(nullptr);
     cn_adadelta_free(nullptr);
-    cn_adadelta_reset(nullptr);
+    cn_dataset_free(nullptr);
     EXPECT_EQ(cn_mlp_num_layers(nullptr), 0);
+    EXPECT_EQ(cn_mlp_backend(nullptr), 0);
+    EXPECT_STREQ(cn_mlp_backend_info(nullptr), "");
 }
 
 TEST(Errors, ZeroAndNegativeSizes)
@@ -119,12 +123,23 @@ TEST(Errors, ZeroAndNegativeSizes)
     expect_error(cn_mlp_evaluate(n.net.get(), x.data(), y.data(), 0, 0, &d, &d), CN_ERR_INVALID_ARGUMENT, {"rows is 0"});
     expect_error(cn_mlp_compute_gradients(n.net.get(), x.data(), y.data(), 0, nullptr, nullptr), CN_ERR_INVALID_ARGUMENT,
                  {"rows is 0"});
-    expect_error(cn_train_batch(n.net.get(), o.get(), x.data(), y.data(), -1, nullptr, nullptr), CN_ERR_INVALID_ARGUMENT,
+    auto data = make_data(x.data(), y.data(), 4, 8, 1);
+    expect_error(cn_train_epoch(n.net.get(), o.get(), data.get(), nullptr, -1, 2, &d, &d), CN_ERR_INVALID_ARGUMENT,
                  {"rows is -1"});
-    expect_error(cn_train_epoch(n.net.get(), o.get(), x.data(), y.data(), 0, nullptr, 2, &d, &d), CN_ERR_INVALID_ARGUMENT,
+    expect_error(cn_train_epoch(n.net.get(), o.get(), data.get(), nullptr, 0, 2, &d, &d), CN_ERR_INVALID_ARGUMENT,
                  {"rows is 0"});
-    expect_error(cn_train_epoch(n.net.get(), o.get(), x.data(), y.data(), 4, nullptr, 0, &d, &d), CN_ERR_INVALID_ARGUMENT,
+    expect_error(cn_train_epoch(n.net.get(), o.get(), data.get(), nullptr, 4, 0, &d, &d), CN_ERR_INVALID_ARGUMENT,
                  {"batch is 0"});
+    expect_error(cn_train_epoch(n.net.get(), o.get(), data.get(), nullptr, 5, 2, &d, &d), CN_ERR_SHAPE,
+                 {"rows is 5", "dataset has 4 rows"});
+    cn_dataset* ds = nullptr;
+    expect_error(cn_dataset_create(x.data(), y.data(), 0, 8, 1, &ds), CN_ERR_INVALID_ARGUMENT, {"rows is 0"});
+    expect_error(cn_dataset_create(x.data(), y.data(), 4, -8, 1, &ds), CN_ERR_INVALID_ARGUMENT, {"x_cols is -8"});
+    expect_error(cn_dataset_create(x.data(), y.data(), 4, 8, 0, &ds), CN_ERR_INVALID_ARGUMENT, {"y_cols is 0"});
+    // A dataset whose widths do not fit the network.
+    auto narrow = make_data(x.data(), y.data(), 4, 7, 1);
+    expect_error(cn_train_epoch(n.net.get(), o.get(), narrow.get(), nullptr, 4, 2, &d, &d), CN_ERR_SHAPE,
+                 {"7 x columns", "8 inputs"});
 }
 
 TEST(Errors, BadOrderAndOptimizerSettings)
@@ -133,9 +148,14 @@ TEST(Errors, BadOrderAndOptimizerSettings)
     auto o = make_opt(n.net.get());
     std::vector<float> x(8 * 4), y(4);
     const auto before = read_back(n.net.get());
+    auto data = make_data(x.data(), y.data(), 4, 8, 1);
     const int64_t negative[4] = {0, 3, -1, 1};
-    expect_error(cn_train_epoch(n.net.get(), o.get(), x.data(), y.data(), 4, negative, 2, nullptr, nullptr),
-                 CN_ERR_INVALID_ARGUMENT, {"order[2]", "-1", ">= 0"});
+    expect_error(cn_train_epoch(n.net.get(), o.get(), data.get(), negative, 4, 2, nullptr, nullptr),
+                 CN_ERR_INVALID_ARGUMENT, {"order[2]", "-1", "0..3"});
+    // Now that the dataset knows its rows, the upper bound is checked too.
+    const int64_t beyond[4] = {0, 3, 1, 4};
+    expect_error(cn_train_epoch(n.net.get(), o.get(), data.get(), beyond, 4, 2, nullptr, nullptr),
+                 CN_ERR_INVALID_ARGUMENT, {"order[3]", "is 4", "0..3"});
     // A rejected epoch trained nothing.
     const auto after = read_back(n.net.get());
     for (size_t l = 0; l < before.size(); ++l) EXPECT_TRUE(same_bits(before[l].kernel, after[l].kernel));

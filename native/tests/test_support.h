@@ -21,8 +21,12 @@ struct NetDeleter {
 struct OptDeleter {
     void operator()(cn_adadelta* p) const { cn_adadelta_free(p); }
 };
+struct DataDeleter {
+    void operator()(cn_dataset* p) const { cn_dataset_free(p); }
+};
 using NetPtr = std::unique_ptr<cn_mlp, NetDeleter>;
 using OptPtr = std::unique_ptr<cn_adadelta, OptDeleter>;
+using DataPtr = std::unique_ptr<cn_dataset, DataDeleter>;
 
 inline NetPtr make_net(const std::vector<int32_t>& widths, const std::vector<int32_t>& acts)
 {
@@ -30,6 +34,49 @@ inline NetPtr make_net(const std::vector<int32_t>& widths, const std::vector<int
     cn_status st = cn_mlp_create((int32_t)acts.size(), widths.data(), acts.data(), &net);
     EXPECT_EQ(st, CN_OK) << cn_last_error();
     return NetPtr(net);
+}
+
+// A dataset over the caller's arrays (kept in place: they must outlive it).
+inline DataPtr make_data(const float* x, const float* y, int64_t rows, int32_t x_cols, int32_t y_cols)
+{
+    cn_dataset* d = nullptr;
+    cn_status st = cn_dataset_create(x, y, rows, x_cols, y_cols, &d);
+    EXPECT_EQ(st, CN_OK) << cn_last_error();
+    return DataPtr(d);
+}
+
+inline int32_t in_width(const cn_mlp* net)
+{
+    int32_t in = 0;
+    cn_mlp_layer_shape(net, 0, &in, nullptr, nullptr);
+    return in;
+}
+
+inline int32_t out_width(const cn_mlp* net)
+{
+    int32_t out = 0;
+    cn_mlp_layer_shape(net, cn_mlp_num_layers(net) - 1, nullptr, &out, nullptr);
+    return out;
+}
+
+// One epoch over rows 0..rows-1 of (x, y) (or over `order`, entries among data_rows rows), through a dataset.
+inline cn_status train_epoch(cn_mlp* net, cn_adadelta* opt, const float* x, const float* y, int64_t rows,
+                             const int64_t* order, int32_t batch, double* loss, double* mae, int64_t data_rows = 0)
+{
+    auto data = make_data(x, y, data_rows > 0 ? data_rows : rows, in_width(net), out_width(net));
+    return cn_train_epoch(net, opt, data.get(), order, rows, batch, loss, mae);
+}
+
+// One mini-batch (forward, backward, update): an epoch whose single batch is these rows. loss/mae are the batch's
+// values at the forward pass, as float32 (what Keras logs).
+inline cn_status train_batch(cn_mlp* net, cn_adadelta* opt, const float* x, const float* y, int32_t rows, float* loss,
+                             float* mae)
+{
+    double l = 0, m = 0;
+    cn_status st = train_epoch(net, opt, x, y, rows, nullptr, rows, &l, &m);
+    if (loss) *loss = (float)l;
+    if (mae) *mae = (float)m;
+    return st;
 }
 
 inline OptPtr make_opt(const cn_mlp* net, float lr = 1.0f, float rho = 0.95f, float eps = 1e-7f)

@@ -1,4 +1,4 @@
-// Fused training: cn_train_batch / cn_train_epoch against the unfused calls, orders, weighting, determinism.
+// Fused training: cn_train_epoch against the unfused calls (testing seam), orders, weighting, determinism.
 #include "test_support.h"
 
 #include <algorithm>
@@ -69,7 +69,7 @@ TEST(Training, TrainBatchEqualsComputeGradientsPlusApplyBitForBit)
         auto oa = make_opt(a.get()), ob = make_opt(b.get());
         for (int step = 0; step < 4; ++step) {
             float la, ma, lb, mb;
-            ASSERT_EQ(cn_train_batch(a.get(), oa.get(), f.x.data(), f.y.data(), 9, &la, &ma), CN_OK);
+            ASSERT_EQ(train_batch(a.get(), oa.get(), f.x.data(), f.y.data(), 9, &la, &ma), CN_OK);
             ASSERT_EQ(cn_mlp_compute_gradients(b.get(), f.x.data(), f.y.data(), 9, &lb, &mb), CN_OK);
             ASSERT_EQ(cn_adadelta_apply(ob.get(), b.get()), CN_OK);
             EXPECT_EQ(la, lb);
@@ -89,7 +89,7 @@ TEST(Training, TrainBatchLossIsTheForwardPassValue)
     double mse, mae;
     ASSERT_EQ(cn_mlp_evaluate(net.get(), f.x.data(), f.y.data(), 6, 0, &mse, &mae), CN_OK);
     float loss, fmae;
-    ASSERT_EQ(cn_train_batch(net.get(), opt.get(), f.x.data(), f.y.data(), 6, &loss, &fmae), CN_OK);
+    ASSERT_EQ(train_batch(net.get(), opt.get(), f.x.data(), f.y.data(), 6, &loss, &fmae), CN_OK);
     EXPECT_FLOAT_EQ(loss, (float)mse);  // before the update
     EXPECT_FLOAT_EQ(fmae, (float)mae);
     double mse2;
@@ -107,13 +107,13 @@ TEST(Training, EpochWithoutOrderEqualsManualBatchesWithLastPartialBatch)
     auto oa = make_opt(a.get()), ob = make_opt(b.get());
     for (int epoch = 0; epoch < 2; ++epoch) {
         double loss, mae;
-        ASSERT_EQ(cn_train_epoch(a.get(), oa.get(), f.x.data(), f.y.data(), rows, nullptr, batch, &loss, &mae), CN_OK)
+        ASSERT_EQ(train_epoch(a.get(), oa.get(), f.x.data(), f.y.data(), rows, nullptr, batch, &loss, &mae), CN_OK)
             << cn_last_error();
         double lsum = 0, msum = 0;
         for (int r0 = 0; r0 < rows; r0 += batch) {
             const int n = std::min(batch, rows - r0);
             float l, m;
-            ASSERT_EQ(cn_train_batch(b.get(), ob.get(), f.x.data() + r0 * 7, f.y.data() + r0, n, &l, &m), CN_OK);
+            ASSERT_EQ(train_batch(b.get(), ob.get(), f.x.data() + r0 * 7, f.y.data() + r0, n, &l, &m), CN_OK);
             lsum += (double)l * n;
             msum += (double)m * n;
         }
@@ -134,10 +134,10 @@ TEST(Training, EpochLossIsBatchSizeWeighted)
     load(b.get(), f.layers);
     auto oa = make_opt(a.get()), ob = make_opt(b.get());
     double loss, mae;
-    ASSERT_EQ(cn_train_epoch(a.get(), oa.get(), f.x.data(), f.y.data(), rows, nullptr, 4, &loss, &mae), CN_OK);
+    ASSERT_EQ(train_epoch(a.get(), oa.get(), f.x.data(), f.y.data(), rows, nullptr, 4, &loss, &mae), CN_OK);
     float l1, m1, l2, m2;
-    ASSERT_EQ(cn_train_batch(b.get(), ob.get(), f.x.data(), f.y.data(), 4, &l1, &m1), CN_OK);
-    ASSERT_EQ(cn_train_batch(b.get(), ob.get(), f.x.data() + 4 * 7, f.y.data() + 4, 1, &l2, &m2), CN_OK);
+    ASSERT_EQ(train_batch(b.get(), ob.get(), f.x.data(), f.y.data(), 4, &l1, &m1), CN_OK);
+    ASSERT_EQ(train_batch(b.get(), ob.get(), f.x.data() + 4 * 7, f.y.data() + 4, 1, &l2, &m2), CN_OK);
     EXPECT_DOUBLE_EQ(loss, (4.0 * l1 + 1.0 * l2) / 5.0);
     EXPECT_DOUBLE_EQ(mae, (4.0 * m1 + 1.0 * m2) / 5.0);
     EXPECT_GT(std::fabs(loss - 0.5 * ((double)l1 + l2)), 1e-6);
@@ -160,8 +160,8 @@ TEST(Training, EpochWithOrderEqualsTrainingOnThePermutedCopy)
     load(b.get(), f.layers);
     auto oa = make_opt(a.get()), ob = make_opt(b.get());
     double la, ma, lb, mb;
-    ASSERT_EQ(cn_train_epoch(a.get(), oa.get(), f.x.data(), f.y.data(), rows, order.data(), batch, &la, &ma), CN_OK);
-    ASSERT_EQ(cn_train_epoch(b.get(), ob.get(), px.data(), py.data(), rows, nullptr, batch, &lb, &mb), CN_OK);
+    ASSERT_EQ(train_epoch(a.get(), oa.get(), f.x.data(), f.y.data(), rows, order.data(), batch, &la, &ma), CN_OK);
+    ASSERT_EQ(train_epoch(b.get(), ob.get(), px.data(), py.data(), rows, nullptr, batch, &lb, &mb), CN_OK);
     EXPECT_EQ(la, lb);
     EXPECT_EQ(ma, mb);
     expect_same_nets(a.get(), b.get());
@@ -169,7 +169,7 @@ TEST(Training, EpochWithOrderEqualsTrainingOnThePermutedCopy)
     auto c = make_net(kWidths, kActs);
     load(c.get(), f.layers);
     auto oc = make_opt(c.get());
-    ASSERT_EQ(cn_train_epoch(c.get(), oc.get(), f.x.data(), f.y.data(), rows, nullptr, batch, nullptr, nullptr), CN_OK);
+    ASSERT_EQ(train_epoch(c.get(), oc.get(), f.x.data(), f.y.data(), rows, nullptr, batch, nullptr, nullptr), CN_OK);
     EXPECT_FALSE(same_bits(read_back(a.get())[0].kernel, read_back(c.get())[0].kernel));
 }
 
@@ -189,13 +189,30 @@ TEST(Training, OrderSelectsRowsOfALargerArray)
     load(b.get(), f.layers);
     auto oa = make_opt(a.get()), ob = make_opt(b.get());
     double la, ma, lb, mb;
-    ASSERT_EQ(cn_train_epoch(a.get(), oa.get(), f.x.data(), f.y.data(), rows, order.data(), batch, &la, &ma), CN_OK)
+    ASSERT_EQ(train_epoch(a.get(), oa.get(), f.x.data(), f.y.data(), rows, order.data(), batch, &la, &ma, store_rows),
+              CN_OK)
         << cn_last_error();
-    ASSERT_EQ(cn_train_epoch(b.get(), ob.get(), px.data(), py.data(), rows, nullptr, batch, &lb, &mb), CN_OK);
+    ASSERT_EQ(train_epoch(b.get(), ob.get(), px.data(), py.data(), rows, nullptr, batch, &lb, &mb), CN_OK);
     EXPECT_EQ(la, lb);
     EXPECT_EQ(ma, mb);
     expect_same_nets(a.get(), b.get());
     expect_same_state(oa.get(), ob.get(), a.get());
+}
+
+TEST(Training, EpochWithoutOrderTrainsOnTheFirstRowsOfTheDataset)
+{
+    // Without order, rows 0..rows-1 of a larger dataset: the same as a dataset of just those rows.
+    const int store_rows = 30, rows = 17, batch = 5;
+    auto f = make_fixture(store_rows, 53);
+    auto a = make_net(kWidths, kActs), b = make_net(kWidths, kActs);
+    load(a.get(), f.layers);
+    load(b.get(), f.layers);
+    auto oa = make_opt(a.get()), ob = make_opt(b.get());
+    double la, lb;
+    ASSERT_EQ(train_epoch(a.get(), oa.get(), f.x.data(), f.y.data(), rows, nullptr, batch, &la, nullptr, store_rows), CN_OK);
+    ASSERT_EQ(train_epoch(b.get(), ob.get(), f.x.data(), f.y.data(), rows, nullptr, batch, &lb, nullptr), CN_OK);
+    EXPECT_EQ(la, lb);
+    expect_same_nets(a.get(), b.get());
 }
 
 TEST(Training, BatchLargerThanRowsIsOneBatch)
@@ -207,8 +224,8 @@ TEST(Training, BatchLargerThanRowsIsOneBatch)
     auto oa = make_opt(a.get()), ob = make_opt(b.get());
     double l;
     float lb;
-    ASSERT_EQ(cn_train_epoch(a.get(), oa.get(), f.x.data(), f.y.data(), 6, nullptr, 128, &l, nullptr), CN_OK);
-    ASSERT_EQ(cn_train_batch(b.get(), ob.get(), f.x.data(), f.y.data(), 6, &lb, nullptr), CN_OK);
+    ASSERT_EQ(train_epoch(a.get(), oa.get(), f.x.data(), f.y.data(), 6, nullptr, 128, &l, nullptr), CN_OK);
+    ASSERT_EQ(train_batch(b.get(), ob.get(), f.x.data(), f.y.data(), 6, &lb, nullptr), CN_OK);
     EXPECT_DOUBLE_EQ(l, (double)lb);
     expect_same_nets(a.get(), b.get());
 }
@@ -226,7 +243,7 @@ TEST(Training, FrozenLayersUnchangedAfterTrainingAndLossDecreases)
     double first = 0, last = 0;
     for (int e = 0; e < 30; ++e) {
         double loss;
-        ASSERT_EQ(cn_train_epoch(net.get(), opt.get(), f.x.data(), f.y.data(), rows, nullptr, 16, &loss, nullptr), CN_OK);
+        ASSERT_EQ(train_epoch(net.get(), opt.get(), f.x.data(), f.y.data(), rows, nullptr, 16, &loss, nullptr), CN_OK);
         if (e == 0) first = loss;
         last = loss;
     }
@@ -262,7 +279,7 @@ TEST(Training, IdenticalRunsGiveBitIdenticalWeights)
             auto opt = make_opt(net.get());
             double loss = 0;
             for (int e = 0; e < 3; ++e)
-                ASSERT_EQ(cn_train_epoch(net.get(), opt.get(), x.data(), y.data(), rows, order.data(), 32, &loss, nullptr),
+                ASSERT_EQ(train_epoch(net.get(), opt.get(), x.data(), y.data(), rows, order.data(), 32, &loss, nullptr),
                           CN_OK);
             results.push_back(read_back(net.get()));
             losses.push_back(loss);
@@ -286,9 +303,9 @@ TEST(Training, OptimizerForAnotherNetIsRejected)
     auto c = make_net({4, 1}, {CN_ACT_LINEAR});
     auto ob = make_opt(b.get()), oc = make_opt(c.get());
     std::vector<float> x(8, 0.5f), y(2, 0.1f);
-    EXPECT_EQ(cn_train_batch(a.get(), ob.get(), x.data(), y.data(), 2, nullptr, nullptr), CN_ERR_SHAPE);
+    EXPECT_EQ(train_batch(a.get(), ob.get(), x.data(), y.data(), 2, nullptr, nullptr), CN_ERR_SHAPE);
     EXPECT_NE(std::string(cn_last_error()).find("layer 0"), std::string::npos) << cn_last_error();
     EXPECT_EQ(cn_adadelta_apply(oc.get(), a.get()), CN_ERR_SHAPE);
     EXPECT_NE(std::string(cn_last_error()).find("network of 1 layer"), std::string::npos) << cn_last_error();
-    EXPECT_EQ(cn_train_epoch(a.get(), oc.get(), x.data(), y.data(), 2, nullptr, 2, nullptr, nullptr), CN_ERR_SHAPE);
+    EXPECT_EQ(train_epoch(a.get(), oc.get(), x.data(), y.data(), 2, nullptr, 2, nullptr, nullptr), CN_ERR_SHAPE);
 }

@@ -16,7 +16,8 @@ public static class NativeEngine
         NativeLibrary.SetDllImportResolver(typeof(NativeEngine).Assembly, Resolve);
     }
 
-    /// <summary>The BLAS the engine runs on, e.g. "OpenBLAS 0.3.21 ...". Loads the library on first use.</summary>
+    /// <summary>What the default backend runs on, e.g. "onednn 2.6.3 (cpu isa avx512_core_amx)" or "openblas (OpenBLAS
+    /// 0.3.21 ...)". Loads the library on first use.</summary>
     public static string BlasInfo => Loaded.Value;
 
     /// <summary>Threads used by BLAS and the engine's own loops; values &lt;= 0 mean all cores.</summary>
@@ -35,7 +36,7 @@ public static class NativeEngine
         throw status switch
         {
             NativeStatus.OutOfMemory => new OutOfMemoryException($"native engine: {message}"),
-            NativeStatus.InvalidArgument or NativeStatus.Shape => new CultureNetException($"native engine: {message}"),
+            NativeStatus.InvalidArgument or NativeStatus.Shape or NativeStatus.Backend => new CultureNetException($"native engine: {message}"),
             _ => new InvalidOperationException($"native engine ({status}): {message}"),
         };
     }
@@ -54,7 +55,7 @@ public static class NativeEngine
         if (version != NativeMethods.ExpectedApiVersion)
             throw new CultureNetException(
                 $"libculturenet.so has API version {version}, this assembly expects {NativeMethods.ExpectedApiVersion}; rebuild the native engine (cmake --build build/native-cmake).");
-        return Marshal.PtrToStringUTF8(NativeMethods.BlasInfo()) ?? "unknown BLAS";
+        return Marshal.PtrToStringUTF8(NativeMethods.BackendInfo(0)) ?? "unknown backend";
     }
 
     private static string DescribeLoadFailure(DllNotFoundException e)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using CultureNet.Engine.Native;
 using CultureNet.Engine.Nn.Callbacks;
 using CultureNet.Engine.Nn.Initializers;
@@ -18,6 +19,9 @@ namespace CultureNet.Engine.Nn;
 ///                         callbacks: [new EarlyStopping(monitor: "val_loss", minDelta: 0.01, patience: 4)]);
 /// </code>
 /// Defaults follow the CultureNet reference (batch 128, ≤ 20 epochs), not Keras' own (32, 1).
+/// The model computes on a native backend (<see cref="Backend"/>: "onednn", "openblas", or the default) under a Keras
+/// dtype policy (<see cref="DtypePolicy"/>: "float32", or "mixed_bfloat16" as after
+/// <c>keras.mixed_precision.set_global_policy('mixed_bfloat16')</c>); both are fixed when the model is built.
 /// </summary>
 public sealed unsafe class Sequential : IDisposable
 {
@@ -28,14 +32,54 @@ public sealed unsafe class Sequential : IDisposable
     private Adadelta? _optimizerConfig;
     private History? _currentHistory;
 
-    /// <summary>With a seed, initial weights and shuffling are reproducible bit for bit on the same machine.</summary>
-    public Sequential(int? seed = null)
+    private string? _backend;
+    private Policy _dtypePolicy;
+
+    /// <summary>With a seed, initial weights and shuffling are reproducible bit for bit on the same machine (on a given
+    /// backend and thread count). <paramref name="backend"/>: "onednn" or "openblas" (null: the engine's default).
+    /// <paramref name="dtypePolicy"/>: Keras' dtype policy (null: <see cref="MixedPrecision.GlobalPolicy"/> now, as a
+    /// Keras layer takes the global policy when it is created).</summary>
+    public Sequential(int? seed = null, string? backend = null, Policy? dtypePolicy = null)
     {
         Seed = seed;
         _random = seed is int s ? new Random(s) : new Random();
+        if (backend is not null) NativeBackends.Id(backend); // an unknown name fails here, not at Build
+        _backend = backend;
+        _dtypePolicy = dtypePolicy ?? MixedPrecision.GlobalPolicy();
     }
 
     public int? Seed { get; }
+
+    /// <summary>The backend asked for ("onednn", "openblas", null for the default) until the model is built; then the
+    /// one it runs on.</summary>
+    public string? Backend
+    {
+        get => _net is null ? _backend : NativeBackends.NameOf(NativeMethods.MlpBackend(_net));
+        set
+        {
+            if (IsBuilt) throw new CultureNetException($"the backend is fixed when the model is built (it runs on {Backend}); set it before");
+            if (value is not null) NativeBackends.Id(value);
+            _backend = value;
+        }
+    }
+
+    /// <summary>What runs the model's GEMMs, e.g. "onednn 2.6.3 (brg:avx512_core_amx_bf16)" (built), or what the
+    /// backend asked for would run on (not built yet).</summary>
+    public string BackendInfo => _net is null ? NativeBackends.Describe(_backend)
+                                              : Marshal.PtrToStringUTF8(NativeMethods.MlpBackendInfo(_net)) ?? "";
+
+    /// <summary>Keras' dtype_policy. Fixed when the model is built, as a Keras layer's is when it is built.</summary>
+    public Policy DtypePolicy
+    {
+        get => _dtypePolicy;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (IsBuilt && !value.Equals(_dtypePolicy))
+                throw new CultureNetException($"the dtype policy is fixed when the model is built (it is '{_dtypePolicy.Name}'); set it before");
+            _dtypePolicy = value;
+        }
+    }
     public IReadOnlyList<Dense> Layers => _layers;
     public bool IsBuilt => _net is not null;
     public bool IsCompiled => _optimizer is not null;
@@ -80,10 +124,11 @@ public sealed unsafe class Sequential : IDisposable
             widths[i + 1] = _layers[i].Units;
             activations[i] = (int)_layers[i].Activation;
         }
+        var options = new MlpOptions { Backend = NativeBackends.Id(_backend), Precision = (int)_dtypePolicy.Precision };
         fixed (int* w = widths)
         fixed (int* a = activations)
         {
-            NativeEngine.Check(NativeMethods.MlpCreate(_layers.Count, w, a, out var net));
+            NativeEngine.Check(NativeMethods.MlpCreateWith(_layers.Count, w, a, &options, out var net));
             _net = net;
         }
         var glorot = new GlorotUniform();
@@ -160,6 +205,7 @@ public sealed unsafe class Sequential : IDisposable
 
         using (var xPin = xBase.PinDense())
         using (var yPin = yBase.PinDense())
+        using (var data = CreateDataset(xPin.Pointer, yPin.Pointer, xBase.Rows, xBase.Cols, yBase.Cols))
         {
             for (int epoch = 0; epoch < epochs; epoch++)
             {
@@ -172,8 +218,8 @@ public sealed unsafe class Sequential : IDisposable
                 double loss, mae;
                 fixed (long* o = order)
                 {
-                    NativeEngine.Check(NativeMethods.TrainEpoch(_net!, _optimizer!, xPin.Pointer, yPin.Pointer, n,
-                        useOrder ? o : null, batchSize, out loss, out mae));
+                    NativeEngine.Check(NativeMethods.TrainEpoch(_net!, _optimizer!, data, useOrder ? o : null, n, batchSize,
+                        out loss, out mae));
                 }
                 double seconds = clock.Elapsed.TotalSeconds;
                 var logs = new Dictionary<string, double> { ["loss"] = loss, ["mae"] = mae };
@@ -325,6 +371,13 @@ public sealed unsafe class Sequential : IDisposable
 
     /// <summary>A view gathered into its own array (a dense matrix is returned as it is).</summary>
     private static Matrix Contiguous(Matrix m) => m.IsView ? new Matrix(m.ToArray(), m.Rows, m.Cols) : m;
+
+    /// <summary>A native dataset over pinned rows; the caller keeps them pinned until it is disposed.</summary>
+    private static DatasetHandle CreateDataset(float* x, float* y, long rows, int xCols, int yCols)
+    {
+        NativeEngine.Check(NativeMethods.DatasetCreate(x, y, rows, xCols, yCols, out var data));
+        return data;
+    }
 
     private (double Loss, double Mae) EvaluateDense(Matrix x, Matrix y, int batchSize)
     {

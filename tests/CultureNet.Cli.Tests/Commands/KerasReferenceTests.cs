@@ -8,7 +8,8 @@ namespace CultureNet.Cli.Tests.Commands;
 /// Two epochs of `culturenet fit --no-shuffle` from given initial weights against an independent float64
 /// re-implementation (tests/oracles/keras_fit_reference.py: PyTorch autograd + Adadelta written out by hand).
 /// Every weight must agree to 1e-4 relative (|a − b| ≤ 1e-4 · max(|b|, 1e-3): a weight that ends near zero is held to
-/// 1e-7 absolute, below float32's resolution of the ~0.05-sized values it was computed from).
+/// 1e-7 absolute, below float32's resolution of the ~0.05-sized values it was computed from). Each runs on every backend,
+/// chosen for the `culturenet` process by the environment variable CULTURENET_BACKEND.
 /// </summary>
 public class KerasReferenceTests
 {
@@ -52,18 +53,26 @@ np.savez('{{dir.File("init.npz")}}', **init)
         }
     }
 
-    [Fact]
+    /// <summary>`culturenet fit` on <paramref name="backend"/>; checks that it ran there.</summary>
+    private static CliProcess.Result Fit(string backend, params string[] args)
+    {
+        var fit = CliProcess.RunWith(info => info.Environment["CULTURENET_BACKEND"] = backend, ["fit", .. args]);
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        Assert.Contains($"BLAS: {backend} ", fit.Stdout);
+        return fit;
+    }
 
+    [Theory]
     [Trait("Category", "Slow")]
-    public void TwoEpochsWithoutShuffleMatchTheFloat64Reference()
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public void TwoEpochsWithoutShuffleMatchTheFloat64Reference(string backend)
     {
         using var dir = new TempDir();
         // GenNet's real shape; 300 rows = two full batches of 128 and a partial batch of 44.
         MakeProblem(dir, rows: 300, dim: 2048, widths: [500, 200, 100, 50, 1], seed: 1);
-        var fit = CliProcess.Run("fit", "--x", dir.File("x.npy"), "--y", dir.File("y.npy"), "--epochs", "2", "--batch-size", "128",
+        Fit(backend, "--x", dir.File("x.npy"), "--y", dir.File("y.npy"), "--epochs", "2", "--batch-size", "128",
                           "--no-shuffle", "--init-weights", dir.File("init.npz"), "--save-weights", dir.File("engine.npz"),
                           "--history", dir.File("history.csv"));
-        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
         Python.Run(Python.Oracle("keras_fit_reference.py"), dir.File("x.npy"), dir.File("y.npy"), dir.File("init.npz"),
                    "2", "128", "1.0", dir.File("reference.npz"));
         AssertWeightsAgree(dir.File("engine.npz"), dir.File("reference.npz"));
@@ -79,17 +88,16 @@ np.savez('{{dir.File("init.npz")}}', **init)
         }
     }
 
-    [Fact]
-
+    [Theory]
     [Trait("Category", "Slow")]
-    public void LrFromTfKeras23AlsoMatches()
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public void LrFromTfKeras23AlsoMatches(string backend)
     {
         using var dir = new TempDir();
         MakeProblem(dir, rows: 100, dim: 40, widths: [20, 10, 5, 3, 1], seed: 2);
-        var fit = CliProcess.Run("fit", "--x", dir.File("x.npy"), "--y", dir.File("y.npy"), "--epochs", "3", "--batch-size", "32",
+        Fit(backend, "--x", dir.File("x.npy"), "--y", dir.File("y.npy"), "--epochs", "3", "--batch-size", "32",
                           "--hidden", "20,10,5,3", "--lr", "0.001", "--no-shuffle", "--init-weights", dir.File("init.npz"),
                           "--save-weights", dir.File("engine.npz"));
-        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
         Python.Run(Python.Oracle("keras_fit_reference.py"), dir.File("x.npy"), dir.File("y.npy"), dir.File("init.npz"),
                    "3", "32", "0.001", dir.File("reference.npz"));
         AssertWeightsAgree(dir.File("engine.npz"), dir.File("reference.npz"));

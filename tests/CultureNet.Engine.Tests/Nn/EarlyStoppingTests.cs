@@ -1,5 +1,8 @@
+using CultureNet.Engine.Models;
 using CultureNet.Engine.Nn;
 using CultureNet.Engine.Nn.Callbacks;
+using CultureNet.Engine.Nn.Optimizers;
+using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Nn;
 
@@ -71,6 +74,25 @@ public class EarlyStoppingTests
         es.OnEpochEnd(0, new Dictionary<string, double> { ["loss"] = 1.0 });
         es.OnEpochEnd(1, new Dictionary<string, double> { ["loss"] = 2.0 });
         Assert.False(model.StopTraining);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public void StopsAFitOnEitherBackendAtTheEpochItsValLossesDictate(string backend)
+    {
+        // A real fit: the epoch EarlyStopping ends it after must be the one the logged val_loss values imply.
+        var (x, y) = Support.Data.Regression(256, 12, seed: 21);
+        var (vx, vy) = Support.Data.Regression(64, 12, seed: 22);
+        using var model = GenNet.Create(12, [16, 8], seed: 5);
+        model.Backend = backend;
+        model.Compile(optimizer: new Adadelta(), loss: "mse", metrics: ["mae"]);
+        var es = new EarlyStopping(monitor: "val_loss", minDelta: 0.01, patience: 2);
+        var h = model.Fit(x, y, epochs: 30, batchSize: 32, validationData: (vx, vy), callbacks: [es]);
+        Assert.Equal(backend, model.Backend);
+        var (expected, _) = Drive(h["val_loss"].ToArray(), minDelta: 0.01, patience: 2);
+        Assert.True(expected >= 0 && expected < 29, $"the val_loss curve should trigger early stopping, got {string.Join(", ", h["val_loss"])}");
+        Assert.Equal(expected, h.Epoch[^1]);
+        Assert.Equal(expected, es.StoppedEpoch);
     }
 
     [Fact]

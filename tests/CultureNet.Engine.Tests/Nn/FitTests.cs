@@ -7,12 +7,15 @@ using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Nn;
 
+/// <summary>Keras' fit semantics, on each backend (theory data: <see cref="Backends.All"/>).</summary>
 public class FitTests
 {
-    private static Sequential Small(int seed, int inputDim = 12)
+    private static Sequential Small(int seed, string backend, int inputDim = 12)
     {
         var model = GenNet.Create(inputDim, [16, 8, 6, 4], seed: seed);
+        model.Backend = backend;
         model.Compile(optimizer: new Adadelta(), loss: "mse", metrics: ["mae"]);
+        Assert.Equal(backend, model.Backend);
         return model;
     }
 
@@ -22,17 +25,18 @@ public class FitTests
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i]);
     }
 
-    [Fact]
-    public void SameSeedGivesBitIdenticalWeights()
+    [Theory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public void SameSeedGivesBitIdenticalWeights(string backend)
     {
         var (x, y) = Support.Data.Regression(300, 12, seed: 1);
-        using var a = Small(seed: 7);
-        using var b = Small(seed: 7);
+        using var a = Small(seed: 7, backend);
+        using var b = Small(seed: 7, backend);
         a.Fit(x, y, epochs: 3, batchSize: 32);
         b.Fit(x, y, epochs: 3, batchSize: 32);
         AssertSameWeights(a.GetWeights(), b.GetWeights());
 
-        using var c = Small(seed: 8);
+        using var c = Small(seed: 8, backend);
         c.Fit(x, y, epochs: 3, batchSize: 32);
         Assert.NotEqual(a.GetWeights()[0], c.GetWeights()[0]);
     }
@@ -53,28 +57,30 @@ public class FitTests
         }
     }
 
-    [Fact]
-    public void TrainingOnARowViewEqualsTrainingOnTheGatheredRows()
+    [Theory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public void TrainingOnARowViewEqualsTrainingOnTheGatheredRows(string backend)
     {
         var (x, y) = Support.Data.Regression(400, 12, seed: 2);
         long[] rows = Enumerable.Range(0, 400).Where(i => i % 3 != 0).Select(i => (long)i).Reverse().ToArray();
         var gatheredX = x.Take(rows).ToArray();
         var gatheredY = y.Take(rows).ToArray();
 
-        using var onView = Small(seed: 5);
-        using var onCopy = Small(seed: 5);
+        using var onView = Small(seed: 5, backend);
+        using var onCopy = Small(seed: 5, backend);
         var hv = onView.Fit(x.Take(rows), y.Take(rows), epochs: 2, batchSize: 50, seed: 11);
         var hc = onCopy.Fit(new Matrix(gatheredX, rows.Length, 12), Matrix.Column(gatheredY), epochs: 2, batchSize: 50, seed: 11);
         AssertSameWeights(onCopy.GetWeights(), onView.GetWeights());
         Assert.Equal(hc["loss"], hv["loss"]);
     }
 
-    [Fact]
-    public void HistoryHasKerasKeysAndValidationFigures()
+    [Theory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public void HistoryHasKerasKeysAndValidationFigures(string backend)
     {
         var (x, y) = Support.Data.Regression(200, 12, seed: 3);
         var (vx, vy) = Support.Data.Regression(50, 12, seed: 4);
-        using var model = Small(seed: 1);
+        using var model = Small(seed: 1, backend);
         var h = model.Fit(x, y, epochs: 3, batchSize: 64, validationData: (vx, vy));
         Assert.Equal(new[] { 0, 1, 2 }, h.Epoch);
         foreach (var key in new[] { "loss", "mae", "val_loss", "val_mae" }) Assert.Equal(3, h[key].Count);
@@ -89,13 +95,12 @@ public class FitTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void LastEpochWeightsAreKeptUnlessRestoreBestWeights(bool restore)
+    [MemberData(nameof(Backends.WithFlag), MemberType = typeof(Backends))]
+    public void LastEpochWeightsAreKeptUnlessRestoreBestWeights(string backend, bool restore)
     {
         var (x, y) = Support.Data.Regression(256, 12, seed: 6);
         var (vx, vy) = Support.Data.Regression(64, 12, seed: 7);
-        using var model = Small(seed: 2);
+        using var model = Small(seed: 2, backend);
         var snapshots = new List<float[][]>();
         var recorder = new RecordingCallback(snapshots);
         // min_delta so large that only the first epoch counts as an improvement: stops after epoch 2 with patience 2.
@@ -107,11 +112,12 @@ public class FitTests
         AssertSameWeights(restore ? snapshots[0] : snapshots[2], model.GetWeights());
     }
 
-    [Fact]
-    public void FrozenLayersKeepTheirWeightsAfterRecompile()
+    [Theory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public void FrozenLayersKeepTheirWeightsAfterRecompile(string backend)
     {
         var (x, y) = Support.Data.Regression(200, 12, seed: 8);
-        using var model = Small(seed: 3);
+        using var model = Small(seed: 3, backend);
         model.Fit(x, y, epochs: 1, batchSize: 64);
         var before = model.GetWeights();
         foreach (var layer in model.Layers.Take(4)) layer.Trainable = false;
@@ -125,43 +131,46 @@ public class FitTests
         Assert.NotEqual(before[8], after[8]);
     }
 
-    [Fact]
-    public void TrainableChangesTakeEffectAtCompileAsInKeras()
+    [Theory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public void TrainableChangesTakeEffectAtCompileAsInKeras(string backend)
     {
         var (x, y) = Support.Data.Regression(100, 12, seed: 9);
-        using var model = Small(seed: 4);
+        using var model = Small(seed: 4, backend);
         var before = model.GetWeights();
         model.Layers[0].Trainable = false; // not yet compiled again: still trainable
         model.Fit(x, y, epochs: 1, batchSize: 50);
         Assert.NotEqual(before[0], model.GetWeights()[0]);
     }
 
-    [Fact]
-    public void NoShuffleTakesBatchesInRowOrder()
+    [Theory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public void NoShuffleTakesBatchesInRowOrder(string backend)
     {
         // With shuffle off, training on rows in order equals training on a view listing the rows in order.
         var (x, y) = Support.Data.Regression(130, 12, seed: 10);
-        using var a = Small(seed: 9);
-        using var b = Small(seed: 9);
+        using var a = Small(seed: 9, backend);
+        using var b = Small(seed: 9, backend);
         a.Fit(x, y, epochs: 2, batchSize: 64, shuffle: false);
         var order = Enumerable.Range(0, 130).Select(i => (long)i).ToArray();
         b.Fit(x.Take(order), y.Take(order), epochs: 2, batchSize: 64, shuffle: false);
         AssertSameWeights(a.GetWeights(), b.GetWeights());
 
         // ...and differs from any shuffled order.
-        using var c = Small(seed: 9);
+        using var c = Small(seed: 9, backend);
         c.Fit(x, y, epochs: 2, batchSize: 64, shuffle: true, seed: 1);
         Assert.NotEqual(a.GetWeights()[0], c.GetWeights()[0]);
     }
 
-    [Fact]
-    public void BadCallsGetClearErrors()
+    [Theory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public void BadCallsGetClearErrors(string backend)
     {
         var (x, y) = Support.Data.Regression(10, 12, seed: 1);
         using var uncompiled = GenNet.Create(12, [4], seed: 1);
         Assert.Contains("compile", Assert.Throws<CultureNetException>(() => uncompiled.Fit(x, y)).Message);
 
-        using var model = Small(seed: 1);
+        using var model = Small(seed: 1, backend);
         var (x5, _) = Support.Data.Regression(10, 5, seed: 1);
         Assert.Contains("5 columns", Assert.Throws<CultureNetException>(() => model.Fit(x5, y)).Message);
         var (_, y9) = Support.Data.Regression(9, 12, seed: 1);

@@ -1,5 +1,5 @@
-/* loss.c — MSE/MAE sums (double) and the MSE gradient. */
-#include "../internal.h"
+/* loss_kernels.c — MSE/MAE sums (double) and the MSE gradient. */
+#include "cpu_kernels.h"
 
 #include <math.h>
 

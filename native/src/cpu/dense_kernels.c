@@ -1,5 +1,5 @@
-/* dense.c — the small elementwise pieces of a Dense layer around its GEMMs. */
-#include "../internal.h"
+/* dense_kernels.c — the small elementwise pieces of a Dense layer around its GEMMs. */
+#include "cpu_kernels.h"
 
 void cn_cpu_bias_activation(float* z, const float* bias, int64_t rows, int32_t n, int32_t act)
 {

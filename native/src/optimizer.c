@@ -1,4 +1,5 @@
-/* adadelta.c — the Adadelta optimizer object (Keras 2.2 semantics); the arithmetic is cpu/adadelta.c. */
+/* optimizer.c — the Adadelta optimizer object (Keras 2.2 semantics): hyper-parameters and accumulators; the
+ * arithmetic is the network's backend's. */
 #include "internal.h"
 
 #include <math.h>
@@ -15,7 +16,8 @@ typedef struct cn_slot {
 } cn_slot;
 
 struct cn_adadelta {
-    float lr, rho, omr, eps;
+    cn_adadelta_step step;
+    const cn_backend_ops* ops; /* where the accumulators live: the backend of the network it was created for */
     int32_t n_layers;
     cn_slot* slots;
 };
@@ -42,10 +44,10 @@ CN_API void cn_adadelta_free(cn_adadelta* opt)
 {
     if (opt == NULL) return;
     for (int32_t i = 0; i < opt->n_layers; ++i) {
-        cn__free(opt->slots[i].eg_k);
-        cn__free(opt->slots[i].edx_k);
-        cn__free(opt->slots[i].eg_b);
-        cn__free(opt->slots[i].edx_b);
+        opt->ops->release(opt->slots[i].eg_k);
+        opt->ops->release(opt->slots[i].edx_k);
+        opt->ops->release(opt->slots[i].eg_b);
+        opt->ops->release(opt->slots[i].edx_b);
     }
     free(opt->slots);
     free(opt);
@@ -73,10 +75,8 @@ CN_API cn_status cn_adadelta_create(const cn_mlp* net, float lr, float rho, floa
         return cn__fail(CN_ERR_OUT_OF_MEMORY, "%s: out of memory allocating the optimizer object (%zu bytes)", fn,
                         sizeof *opt + (size_t)net->n_layers * sizeof *slots);
     }
-    opt->lr = lr;
-    opt->rho = rho;
-    opt->omr = cn_one_minus(rho);
-    opt->eps = epsilon;
+    opt->step = (cn_adadelta_step){.lr = lr, .rho = rho, .omr = cn_one_minus(rho), .eps = epsilon};
+    opt->ops = net->ops;
     opt->n_layers = net->n_layers;
     opt->slots = slots;
     for (int32_t i = 0; i < net->n_layers; ++i) {
@@ -84,10 +84,10 @@ CN_API cn_status cn_adadelta_create(const cn_mlp* net, float lr, float rho, floa
         s->in = net->layers[i].in;
         s->out = net->layers[i].out;
         int64_t k = (int64_t)s->in * s->out;
-        if ((s->eg_k = cn__alloc_floats(k, fn, "a kernel accumulator")) == NULL ||
-            (s->edx_k = cn__alloc_floats(k, fn, "a kernel accumulator")) == NULL ||
-            (s->eg_b = cn__alloc_floats(s->out, fn, "a bias accumulator")) == NULL ||
-            (s->edx_b = cn__alloc_floats(s->out, fn, "a bias accumulator")) == NULL) {
+        if ((s->eg_k = opt->ops->alloc(k, fn, "a kernel accumulator")) == NULL ||
+            (s->edx_k = opt->ops->alloc(k, fn, "a kernel accumulator")) == NULL ||
+            (s->eg_b = opt->ops->alloc(s->out, fn, "a bias accumulator")) == NULL ||
+            (s->edx_b = opt->ops->alloc(s->out, fn, "a bias accumulator")) == NULL) {
             cn_adadelta_free(opt);
             return CN_ERR_OUT_OF_MEMORY;
         }
@@ -96,23 +96,13 @@ CN_API cn_status cn_adadelta_create(const cn_mlp* net, float lr, float rho, floa
     return CN_OK;
 }
 
-CN_API void cn_adadelta_reset(cn_adadelta* opt)
-{
-    if (opt == NULL) return;
-    for (int32_t i = 0; i < opt->n_layers; ++i) {
-        cn_slot* s = &opt->slots[i];
-        size_t k = (size_t)s->in * (size_t)s->out;
-        memset(s->eg_k, 0, k * sizeof(float));
-        memset(s->edx_k, 0, k * sizeof(float));
-        memset(s->eg_b, 0, (size_t)s->out * sizeof(float));
-        memset(s->edx_b, 0, (size_t)s->out * sizeof(float));
-    }
-}
-
 cn_status cn__adadelta_check(const cn_adadelta* opt, const cn_mlp* net, const char* fn)
 {
     if (opt == NULL) return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: opt is NULL (expected an optimizer from cn_adadelta_create)", fn);
     if (net == NULL) return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: net is NULL (expected a network from cn_mlp_create)", fn);
+    if (opt->ops != net->ops)
+        return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: the optimizer was created for a network on the %s backend, this one runs on %s",
+                        fn, cn_backend_name(opt->ops->id), cn_backend_name(net->backend));
     if (opt->n_layers != net->n_layers)
         return cn__fail(CN_ERR_SHAPE, "%s: the optimizer was created for a network of %d layer(s), this one has %d", fn,
                         (int)opt->n_layers, (int)net->n_layers);
@@ -125,18 +115,8 @@ cn_status cn__adadelta_check(const cn_adadelta* opt, const cn_mlp* net, const ch
 
 void cn__adadelta_update_layer(cn_adadelta* opt, cn_mlp* net, int32_t l)
 {
-    cn_layer* L = &net->layers[l];
     cn_slot* s = &opt->slots[l];
-    /* Measured on 2 cores (GenNet, batch 128, OpenBLAS 0.3.21 pthreads): splitting the update over an OpenMP team
-     * while OpenBLAS's own pool spins between GEMMs makes the two pools fight for the cores: training ran at
-     * 0.27-0.76x the speed of updating on the calling thread (0.7x with OMP_WAIT_POLICY=passive); a pool of our own
-     * whose workers sleep on a condition variable still ran at 0.75-0.9x. The AVX-512 update of all 1.15 M
-     * parameters takes ~0.27 ms on one core (~8% of a batch). So the update is split across threads only when the
-     * BLAS has no thread pool of its own (reference BLAS). */
-    const int threads = cn__blas_has_thread_pool() ? 1 : cn__threads();
-    cn_cpu_adadelta(L->kernel, L->dkernel, s->eg_k, s->edx_k, (int64_t)L->in * L->out, opt->lr, opt->rho, opt->omr,
-                    opt->eps, threads);
-    cn_cpu_adadelta(L->bias, L->dbias, s->eg_b, s->edx_b, L->out, opt->lr, opt->rho, opt->omr, opt->eps, 1);
+    net->ops->adadelta(net, l, &opt->step, s->eg_k, s->edx_k, s->eg_b, s->edx_b);
 }
 
 CN_API cn_status cn_adadelta_apply(cn_adadelta* opt, cn_mlp* net)
@@ -145,9 +125,10 @@ CN_API cn_status cn_adadelta_apply(cn_adadelta* opt, cn_mlp* net)
     cn__clear_error();
     cn_status st = cn__adadelta_check(opt, net, fn);
     if (st != CN_OK) return st;
+    cn__use_threads();
     for (int32_t l = net->n_layers - 1; l >= 0; --l)
-        if (net->layers[l].trainable) cn__adadelta_update_layer(opt, net, l);
-    return CN_OK;
+        if (net->layers[l].trainable && net->layers[l].grad_valid) cn__adadelta_update_layer(opt, net, l);
+    return net->ops->finish(net, fn);
 }
 
 CN_API cn_status cn_adadelta_get_state(const cn_adadelta* opt, int32_t layer, int32_t which, float* accum_grad,
@@ -162,8 +143,12 @@ CN_API cn_status cn_adadelta_get_state(const cn_adadelta* opt, int32_t layer, in
     if (which != 0 && which != 1)
         return cn__fail(CN_ERR_INVALID_ARGUMENT, "%s: which is %d (expected 0 = kernel or 1 = bias)", fn, (int)which);
     const cn_slot* s = &opt->slots[layer];
-    size_t n = which == 0 ? (size_t)s->in * (size_t)s->out : (size_t)s->out;
-    if (accum_grad) memcpy(accum_grad, which == 0 ? s->eg_k : s->eg_b, n * sizeof(float));
-    if (accum_update) memcpy(accum_update, which == 0 ? s->edx_k : s->edx_b, n * sizeof(float));
+    if (which == 0) {
+        if (accum_grad) opt->ops->download_kernel(s->in, s->out, accum_grad, s->eg_k);
+        if (accum_update) opt->ops->download_kernel(s->in, s->out, accum_update, s->edx_k);
+    } else {
+        if (accum_grad) opt->ops->download(accum_grad, s->eg_b, s->out);
+        if (accum_update) opt->ops->download(accum_update, s->edx_b, s->out);
+    }
     return CN_OK;
 }
