@@ -42,7 +42,7 @@ internal static partial class DurableFiles
         catch (InvalidOperationException) { return false; }
     }
 
-    private static void FsyncDirectory(string dir)
+    public static void FsyncDirectory(string dir)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
         int fd = open(dir, 0 /* O_RDONLY */);
