@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using CultureNet.Engine.Data;
 
 namespace CultureNet.Engine.IO;
 
@@ -18,7 +17,7 @@ public static partial class ExclusiveFile
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        string temporary = DurableFiles.TempPathFor(path);
+        string temporary = AtomicFile.TempPathFor(path);
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -28,7 +27,7 @@ public static partial class ExclusiveFile
             }
             if (link(temporary, path) == 0)
             {
-                DurableFiles.FsyncDirectory(directory);
+                AtomicFile.FsyncDirectory(directory);
                 return true;
             }
             int errno = Marshal.GetLastPInvokeError();

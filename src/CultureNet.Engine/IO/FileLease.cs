@@ -146,7 +146,7 @@ public sealed partial class FileLease : IDisposable
     /// <summary>The file system's idea of now: the modification time of a file just written next to <paramref name="near"/>.</summary>
     private static DateTime FileSystemNow(string near)
     {
-        string probe = Data.DurableFiles.TempPathFor(near + ".clock");
+        string probe = AtomicFile.TempPathFor(near + ".clock");
         try
         {
             File.WriteAllBytes(probe, []);
