@@ -1,6 +1,7 @@
+using CultureNet.Cli.Tests.Support;
 using CultureNet.Engine.Tests.Support;
 
-namespace CultureNet.Engine.Tests.Slurm;
+namespace CultureNet.Cli.Tests.Slurm;
 
 /// <summary>The test cluster is a real Slurm: a job array runs every task with its index, and a job that depends on the
 /// array (afterok) runs only after all of them.</summary>

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace CultureNet.Engine.Tests.Support;
+using CultureNet.Engine.Tests.Support;
+
+namespace CultureNet.Cli.Tests.Support;
 
 /// <summary>
 /// A real one-node Slurm cluster (slurmctld, slurmd, munged from Debian's packages) started by
