@@ -3,6 +3,7 @@ using CultureNet.Engine.Protocol.Planning;
 using System.CommandLine;
 using CultureNet.Cli.Display;
 using CultureNet.Engine;
+using CultureNet.Engine.Native;
 
 namespace CultureNet.Cli.Commands;
 
@@ -22,12 +23,14 @@ public static class ProtocolCommand
         var seed = new Option<long>("--seed") { Description = "base seed of splits, weight initialisation and shuffling", DefaultValueFactory = _ => 42 };
         var analyses = new Option<string>("--analyses") { Description = "fig3: also run the Fig. 3 analyses of M1 and M6 (more fits); none: only the settings", DefaultValueFactory = _ => "fig3" };
         var shard = new Option<string?>("--shard") { Description = "I/N: train only shard I of N into the shared --out folder (any number of processes, hosts over a shared file system); then run the command without --shard to finish and write the reports" };
+        var threads = new Option<int>("--threads") { Description = "engine threads (0 = all cores the process may use); results are deterministic per thread count, so shards of one folder should agree", DefaultValueFactory = _ => 0 };
         var command = new Command("protocol", "Run the evaluation protocol (Table II and Fig. 3) over a feature store; resumable")
         {
-            store, output, settings, runs, split, seed, analyses, shard,
+            store, output, settings, runs, split, seed, analyses, shard, threads,
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
+            NativeEngine.NumThreads = r.GetValue(threads);
             var options = new ProtocolOptions
             {
                 Settings = SettingVariant.ParseList(r.GetValue(settings)!),

@@ -40,8 +40,11 @@ public static class SlurmJobs
         if (request.Shards < 1) throw new CultureNetException($"--shards {request.Shards}: expected at least 1");
         string results = Path.GetFullPath(request.ResultsFolder);
         string dir = Path.Combine(results, Folder);
+        var arguments = request.ProtocolArguments.ToList();
+        // A job uses the cores Slurm gave it; saying so makes every job, and a rerun elsewhere, use the same count.
+        if (request.CpusPerTask is { } cpus && !arguments.Contains("--threads")) arguments.AddRange(["--threads", cpus.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         string protocol = $"{request.Culturenet} protocol --store {Quote(Path.GetFullPath(request.Store))} --out {Quote(results)}"
-                          + string.Concat(request.ProtocolArguments.Select(a => " " + Quote(a)));
+                          + string.Concat(arguments.Select(a => " " + Quote(a)));
         var files = new SlurmJobFiles(Path.Combine(dir, ArrayScriptName), Path.Combine(dir, FinishScriptName));
         AtomicFile.WriteAllText(files.ArrayScript, Script(request, "culturenet-shards",
             [$"--array=1-{request.Shards}", $"--output={Path.Combine(dir, "shard-%a.out")}"],

@@ -8,7 +8,7 @@ using CultureNet.Engine.Tests.Support;
 namespace CultureNet.Cli.Tests.Commands;
 
 /// <summary>A small SYNTHETIC store and its protocol results from one uninterrupted process, which every sharded run
-/// of these tests must reproduce byte for byte (same machine, same thread count).</summary>
+/// of these tests must reproduce byte for byte (same machine, same thread count: one, as a Slurm task with one CPU).</summary>
 public sealed class ShardedProtocolFixture : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -26,7 +26,7 @@ public sealed class ShardedProtocolFixture : IDisposable
     public string Reference { get; }
 
     public string[] Args(string output, params string[] more) =>
-        ["protocol", "--store", Store, "--out", output, "--runs", "2", "--split", "random", "--seed", "9", .. more];
+        ["protocol", "--store", Store, "--out", output, "--runs", "2", "--split", "random", "--seed", "9", "--threads", "1", .. more];
 
     public static readonly string[] Reports =
         [ResultsFolder.Predictions, ResultsFolder.PerChild, ResultsFolder.Table2Md, ResultsFolder.Table2CsvFile, ResultsFolder.Table2JsonFile, ResultsFolder.StatsCsvFile, ResultsFolder.Fits];
