@@ -18,7 +18,7 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "threads (0 = all cores)", DefaultValueFactory = _ => 0 };
         var command = new Command("bench", "Measure GenNet training samples/s against the machine's cblas_sgemm limit (synthetic random data)")
         {
-            rows, rounds, threads,
+            rows, rounds, threads, BenchProtocolCommand.Create(),
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {

@@ -3,6 +3,7 @@ using CultureNet.Engine.Protocol.Planning;
 using System.CommandLine;
 using CultureNet.Cli.Display;
 using CultureNet.Engine;
+using CultureNet.Engine.Native;
 
 namespace CultureNet.Cli.Commands;
 
@@ -21,12 +22,15 @@ public static class ProtocolCommand
         var split = new Option<string>("--split") { Description = "contiguous (released code: first 20% trains, last 80% tests) or random (seeded per run)", DefaultValueFactory = _ => "contiguous" };
         var seed = new Option<long>("--seed") { Description = "base seed of splits, weight initialisation and shuffling", DefaultValueFactory = _ => 42 };
         var analyses = new Option<string>("--analyses") { Description = "fig3: also run the Fig. 3 analyses of M1 and M6 (more fits); none: only the settings", DefaultValueFactory = _ => "fig3" };
+        var shard = new Option<string?>("--shard") { Description = "I/N: train only shard I of N into the shared --out folder (any number of processes, hosts over a shared file system); then run the command without --shard to finish and write the reports" };
+        var threads = new Option<int>("--threads") { Description = "engine threads (0 = all cores the process may use); results are deterministic per thread count, so shards of one folder should agree", DefaultValueFactory = _ => 0 };
         var command = new Command("protocol", "Run the evaluation protocol (Table II and Fig. 3) over a feature store; resumable")
         {
-            store, output, settings, runs, split, seed, analyses,
+            store, output, settings, runs, split, seed, analyses, shard, threads,
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
+            NativeEngine.NumThreads = r.GetValue(threads);
             var options = new ProtocolOptions
             {
                 Settings = SettingVariant.ParseList(r.GetValue(settings)!),
@@ -35,7 +39,9 @@ public static class ProtocolCommand
                 Seed = r.GetValue(seed),
                 Fig3Analyses = ParseAnalyses(r.GetValue(analyses)!),
             };
-            return Execute(r.GetValue(store)!, r.GetValue(output)!, options);
+            return r.GetValue(shard) is { } part
+                ? ExecuteShard(r.GetValue(store)!, r.GetValue(output)!, options, Shard.Parse(part))
+                : Execute(r.GetValue(store)!, r.GetValue(output)!, options);
         }));
         return command;
     }
@@ -47,6 +53,15 @@ public static class ProtocolCommand
         Table2Console.Print(outcome.Table);
         if (outcome.ResumedFits > 0) Console.WriteLine($"resumed: {outcome.ResumedFits} of {outcome.TotalFits} fits were already finished");
         Console.WriteLine($"results: {Path.GetFullPath(resultsFolder)} (table2.md, stats.csv, per_child.csv, predictions.csv, {ProtocolSession.FiguresFolder}/ with {outcome.Figures.Count} figures)");
+        return 0;
+    }
+
+    /// <summary>Trains one shard with the progress bar and says what is left.</summary>
+    public static int ExecuteShard(string store, string resultsFolder, ProtocolOptions options, Shard shard)
+    {
+        var outcome = ProtocolProgressBar.Run($"shard {shard}", progress => ProtocolSession.RunShard(store, resultsFolder, options, shard, progress));
+        Console.WriteLine($"shard {shard}: trained {outcome.Trained} fits; {outcome.Missing} of {outcome.TotalFits} fits of the protocol have no result yet");
+        Console.WriteLine($"results: {Path.GetFullPath(resultsFolder)}: run the same command without --shard to finish it and write the reports");
         return 0;
     }
 

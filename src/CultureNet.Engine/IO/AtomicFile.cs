@@ -76,7 +76,7 @@ public static partial class AtomicFile
         catch (InvalidOperationException) { return false; }
     }
 
-    private static void FsyncDirectory(string dir)
+    internal static void FsyncDirectory(string dir)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
         int fd = open(dir, 0 /* O_RDONLY */);

@@ -225,7 +225,9 @@ public sealed unsafe class Sequential : IDisposable
                 var logs = new Dictionary<string, double> { ["loss"] = loss, ["mae"] = mae };
                 if (validation is var (valX, valY))
                 {
-                    var (valLoss, valMae) = EvaluateDense(valX, valY, batchSize);
+                    // The engine sums every row's error in double in row order whatever the chunk, so validating in its
+                    // largest chunk (batch 0) gives Keras' per-batch-weighted value with 8x fewer, larger GEMMs.
+                    var (valLoss, valMae) = EvaluateDense(valX, valY, 0);
                     logs["val_loss"] = valLoss;
                     logs["val_mae"] = valMae;
                 }

@@ -23,22 +23,48 @@ public static class ProtocolSession
         IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default)
     {
         using var store = FeatureStore.Open(storePath);
+        var (plan, runner, manifest) = Prepare(store, storePath, resultsFolder, options, shard: null);
+        IReadOnlyList<string> figures = [];
+        var run = RunAndReport(runner, manifest, progress, cancellation, reported => figures =
+            Fig3Figures.WriteAll(Path.Combine(resultsFolder, FiguresFolder), reported.Reports.PerChild, plan.Cohort, store.IsSynthetic));
+        return new ProtocolSessionResult(run.Reports.Table, figures, plan.TotalFits, run.ResumedFits);
+    }
+
+    /// <summary>Trains shard <paramref name="shard"/>'s unfinished fits into the shared results folder (no reports:
+    /// the same command without a shard writes them).</summary>
+    public static ShardSessionResult RunShard(string storePath, string resultsFolder, ProtocolOptions options, Shard shard,
+        IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        using var store = FeatureStore.Open(storePath);
+        var (plan, runner, manifest) = Prepare(store, storePath, resultsFolder, options, shard);
+        var run = runner.Run(manifest, progress, cancellation);
+        return new ShardSessionResult(shard, run.Trained, run.Missing.Count, plan.TotalFits);
+    }
+
+    private static (ProtocolPlan, ProtocolRunner, ProtocolManifest) Prepare(FeatureStore store, string storePath,
+        string resultsFolder, ProtocolOptions options, Shard? shard)
+    {
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, storePath);
         var plan = ProtocolPlanner.Build(cohort, options with { Settings = WithAnalyses(options, cohort) });
         var trainer = new GenNetTrainer(store, options.Training);
         var manifest = ProtocolManifest.For(plan, Path.GetFullPath(storePath), store.IsSynthetic);
-        var runner = new ProtocolRunner(plan, trainer, resultsFolder) { Trained = KeepCultureNet(plan, resultsFolder) };
-        var run = RunAndReport(runner, manifest, progress, cancellation);
-        var figures = Fig3Figures.WriteAll(Path.Combine(resultsFolder, FiguresFolder), run.Reports.PerChild, cohort, store.IsSynthetic);
-        return new ProtocolSessionResult(run.Reports.Table, figures, plan.TotalFits, run.ResumedFits);
+        var runner = new ProtocolRunner(plan, trainer, resultsFolder) { Trained = KeepCultureNet(plan, resultsFolder), Shard = shard };
+        return (plan, runner, manifest);
     }
 
-    /// <summary>Trains every unfinished fit of the runner's plan, then rebuilds the reports from all fits' results.</summary>
+    /// <summary>Trains every unfinished fit of the runner's plan (waiting for fits other processes hold), rebuilds the
+    /// reports from all fits' results, lets <paramref name="alsoWrite"/> add its files, and only then removes the
+    /// folder's UNFINISHED marker.</summary>
     public static ReportedRunResult RunAndReport(ProtocolRunner runner, ProtocolManifest manifest,
-        IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default)
+        IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default,
+        Action<ReportedRunResult>? alsoWrite = null)
     {
+        if (runner.Shard is not null) throw new ArgumentException("a shard's runner writes no reports", nameof(runner));
         var run = runner.Run(manifest, progress, cancellation);
-        return new ReportedRunResult(run.Fits, run.ResumedFits, ProtocolReports.Write(runner.Folder, runner.Plan, run, manifest));
+        var reported = new ReportedRunResult(run.Fits, run.ResumedFits, ProtocolReports.Write(runner.Folder, runner.Plan, run, manifest));
+        alsoWrite?.Invoke(reported);
+        UnfinishedMarker.Remove(runner.Folder);
+        return reported;
     }
 
     /// <summary>Saves the last run's M7 culture and child models as CultureNet's per-culture and per-child weight files.</summary>

@@ -3,6 +3,8 @@ using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Reports;
+using CultureNet.Engine.IO;
+using CultureNet.Engine;
 
 using CultureNet.Engine.Tests.Support;
 
@@ -116,8 +118,62 @@ public sealed class ProtocolRunnerTests : IDisposable
         ProtocolSession.RunAndReport(runner, Manifest(plan));
         string stale = Path.Combine(Path.GetDirectoryName(runner.ResultPath(plan.GetRun(1).Fits[0]))!, ".run01_M1_C0-1.fit.123.abc.tmp");
         File.WriteAllText(stale, "partial");
+        // A temporary file of a live writer (pid 1 runs) and a fresh one (its writer may run on another host) stay.
+        string live = Path.Combine(Path.GetDirectoryName(stale)!, ".run01_M2_C0-1.fit.1.abc.tmp");
+        string fresh = Path.Combine(Path.GetDirectoryName(stale)!, ".run01_M3_C0-1.fit.123.abc.tmp");
+        File.WriteAllText(live, "in flight");
+        File.WriteAllText(fresh, "in flight");
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - LeaseTiming.Default.StaleAfter * 2);
+        File.SetLastWriteTimeUtc(live, DateTime.UtcNow - LeaseTiming.Default.StaleAfter * 2);
         ProtocolSession.RunAndReport(new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("t")), Manifest(plan));
         Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(fresh));
+    }
+
+    [Fact]
+    public void Shards_train_every_fit_once_and_the_plain_run_reports_as_one_process()
+    {
+        var plan = Plan();
+        ProtocolSession.RunAndReport(new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("one")), Manifest(plan));
+        var trained = new List<string>();
+        for (int i = 1; i <= 3; i++)
+        {
+            var shard = new FakeTrainer(Cohort);
+            var result = new ProtocolRunner(plan, shard, Folder("sharded")) { Shard = new Shard(i, 3) }.Run(Manifest(plan));
+            trained.AddRange(shard.Trained);
+            Assert.Equal(i < 3, result.Missing.Count > 0);
+            Assert.True(UnfinishedMarker.IsPresent(Folder("sharded")));
+        }
+        // No checkpoint outlives its dependents: every parent went to the shard of its dependents.
+        Assert.False(Directory.Exists(Path.Combine(Folder("sharded"), ProtocolRunner.CheckpointsFolder)));
+        var last = new FakeTrainer(Cohort);
+        ProtocolSession.RunAndReport(new ProtocolRunner(plan, last, Folder("sharded")), Manifest(plan));
+        Assert.Empty(last.Trained);
+        Assert.Equal(trained.Count, trained.Distinct().Count());
+        Assert.Equal(plan.RunNumbers.Sum(n => plan.GetRun(n).Fits.Count(f => f.Kind != FitKind.MeanBaseline)), trained.Count);
+        Assert.False(UnfinishedMarker.IsPresent(Folder("sharded")));
+        foreach (var report in Reports)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(Folder("one"), report)), File.ReadAllBytes(Path.Combine(Folder("sharded"), report)));
+    }
+
+    [Fact]
+    public void Shard_assignment_keeps_parents_with_dependents_and_balances_cost()
+    {
+        var plan = Plan(runs: 3);
+        var shards = Enumerable.Range(1, 4).Select(i => ShardAssignment.KeysOf(plan, new Shard(i, 4))).ToArray();
+        var all = plan.RunNumbers.SelectMany(n => plan.GetRun(n).Fits).ToList();
+        Assert.All(all, f => Assert.Single(shards, s => s.Contains(f.Key)));
+        foreach (var fit in all.Where(f => f.ParentKey is not null))
+            Assert.Single(shards, s => s.Contains(fit.Key) && s.Contains(fit.ParentKey!));
+        var cost = shards.Select(s => all.Where(f => s.Contains(f.Key)).Sum(f => ShardAssignment.EstimatedCost(f, plan.Options.Training.Epochs))).ToArray();
+        // Greedy largest-first: no shard exceeds the mean by more than the largest unit.
+        double largest = plan.RunNumbers.Select(plan.GetRun).SelectMany(r => r.Fits.GroupBy(f => r.Lineage(f).Last().Key))
+            .Max(g => g.Sum(f => ShardAssignment.EstimatedCost(f, plan.Options.Training.Epochs)));
+        Assert.All(cost, c => Assert.True(c <= cost.Average() + largest, $"{c} vs mean {cost.Average()} + {largest}"));
+        Assert.Equal(shards[1], ShardAssignment.KeysOf(plan, new Shard(2, 4)));
+        Assert.Throws<CultureNetException>(() => Shard.Parse("4/3"));
+        Assert.Equal(new Shard(2, 3), Shard.Parse("2/3"));
     }
 
     [Fact]

@@ -19,15 +19,12 @@ public sealed record ProtocolManifest(string Store, ulong CohortDigest, string S
         store, DigestOf(plan.Cohort), string.Join(",", plan.Options.Settings.Select(s => s.Name)), plan.Options.Runs,
         plan.Options.Split.ToString().ToLowerInvariant(), plan.Options.Seed, synthetic);
 
-    /// <summary>Creates protocol.json, or checks that an existing one matches; throws naming the first difference.</summary>
+    /// <summary>Creates protocol.json race-free, or checks that an existing one matches; throws naming the first difference.</summary>
     public void EnsureMatches(string folder)
     {
         string path = Path.Combine(folder, FileName);
-        if (!File.Exists(path))
-        {
-            AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
-            return;
-        }
+        // Of several processes starting on a new folder at once exactly one creates it; the others check against it.
+        if (ExclusiveFile.TryCreate(path, System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, Options) + "\n"))) return;
         ProtocolManifest? existing;
         try { existing = JsonSerializer.Deserialize<ProtocolManifest>(File.ReadAllText(path), Options); }
         catch (JsonException e) { throw new CultureNetException($"{path}: not a protocol manifest ({e.Message}); choose a new --out folder"); }

@@ -5,24 +5,42 @@ using System.Diagnostics;
 namespace CultureNet.Engine.Protocol.Running;
 
 /// <summary>
-/// Runs a protocol plan into a results folder, resumably. Layout:
+/// Runs a protocol plan into a results folder, resumably, and safely alongside any number of other processes working on
+/// the same folder (on this host, or on others over a shared file system). Layout:
 /// <list type="bullet">
-/// <item><c>protocol.json</c>: the arguments (a restart with other arguments is refused);</item>
-/// <item><c>fits/runNN/KEY.fit</c>: one atomically written result per finished fit — on restart these fits are skipped;</item>
+/// <item><c>protocol.json</c>: the arguments, created race-free (a process with other arguments is refused);</item>
+/// <item><c>UNFINISHED</c>: present until the reports are complete (<see cref="UnfinishedMarker"/>);</item>
+/// <item><c>claims/runNN/KEY.G</c>: the claim (<see cref="FileLease"/>) of the process now training fit KEY — a fit is
+/// claimed before it is trained, so no fit is trained twice, and the claim of a process that died is taken over;</item>
+/// <item><c>fits/runNN/KEY.fit</c>: one atomically written result per finished fit — these fits are never trained again;</item>
 /// <item><c>checkpoints/KEY.*</c>: weights of a fit that later fits start from (M3 for M4, M7's joint and culture
-/// models), written before its result and deleted once all its dependents are finished;</item>
+/// models), written before its result and deleted once every dependent's result file exists;</item>
+/// <item><c>workers/</c>: one log per process of the fits it trained (<see cref="WorkerLog"/>);</item>
 /// <item>the reports (Reports.ProtocolReports), written afterwards from every fit's result (resumed or trained), so a
-/// resumed run ends with the same files as an uninterrupted one.</item>
+/// resumed or sharded run ends with the same files as an uninterrupted one.</item>
 /// </list>
+/// With a <see cref="Shard"/> the runner trains only that shard's fits (<see cref="ShardAssignment"/>), skips those another
+/// process holds, and returns what is still missing. Without one it trains every fit left and waits for fits other live
+/// processes hold, so its result is complete.
 /// </summary>
 public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, string folder)
 {
     public const string FitsFolder = "fits";
     public const string CheckpointsFolder = "checkpoints";
+    public const string ClaimsFolder = "claims";
 
     public string Folder { get; } = folder;
 
     public ProtocolPlan Plan { get; } = plan;
+
+    /// <summary>Only this shard's fits; null: every fit, waiting for those other processes hold.</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>Heartbeat of this process's claims, and when a silent claim of another host counts as dead.</summary>
+    public LeaseTiming Leases { get; init; } = LeaseTiming.Default;
+
+    /// <summary>How often a run without a shard looks again at fits other processes hold.</summary>
+    public TimeSpan WaitInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Called with every network this process trains, before its result is recorded (e.g. to keep models).</summary>
     public Action<FitSpec, ITrainedModel>? Trained { get; init; }
@@ -31,58 +49,100 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
 
     public string CheckpointPath(FitSpec fit) => Path.Combine(Folder, CheckpointsFolder, fit.Key + trainer.ModelExtension);
 
-    /// <summary>Trains every unfinished fit; returns every fit's result in plan order (the reports are written from them).</summary>
+    private string ClaimName(FitSpec fit) => Path.Combine(Folder, ClaimsFolder, $"run{fit.Run:D2}", fit.Key);
+
+    /// <summary>Trains this process's unfinished fits; returns the finished fits' results in plan order (all of them
+    /// without a shard: the reports are written from them) and the keys still missing.</summary>
     public ProtocolRunResult Run(ProtocolManifest manifest, IProgress<ProtocolProgress>? progress = null,
         CancellationToken cancellation = default)
     {
         Directory.CreateDirectory(Folder);
         manifest.EnsureMatches(Folder);
+        UnfinishedMarker.Create(Folder);
         RemoveStaleTemporaries();
         var clock = Stopwatch.StartNew();
+        var mine = Shard is null ? null : ShardAssignment.KeysOf(plan, Shard);
+        var log = new WorkerLog(Folder);
 
         // Finished fits of every run first, so progress and ETA count only the work left.
         var finishedByRun = plan.RunNumbers.ToDictionary(n => n, n => Finished(plan.GetRun(n)));
-        int resumed = finishedByRun.Values.Sum(f => f.Count);
+        int total = mine?.Count ?? plan.TotalFits;
+        int resumed = finishedByRun.Values.Sum(f => mine is null ? f.Count : f.Keys.Count(mine.Contains));
         int done = resumed;
-        progress?.Report(new ProtocolProgress(done, plan.TotalFits, resumed, null, clock.Elapsed));
+        progress?.Report(new ProtocolProgress(done, total, resumed, null, clock.Elapsed));
 
-        var results = new List<FitResult>(plan.TotalFits);
         foreach (int runNumber in plan.RunNumbers)
         {
             var run = plan.GetRun(runNumber);
             var finished = finishedByRun[runNumber];
-            var pending = run.Fits.Where(f => f.ParentKey is not null && !finished.ContainsKey(f.Key))
-                .GroupBy(f => f.ParentKey!).ToDictionary(g => g.Key, g => g.Count());
+            var todo = run.Fits.Where(f => (mine is null || mine.Contains(f.Key)) && !finished.ContainsKey(f.Key)).ToList();
             using var models = new ModelCache();
-            foreach (var fit in run.Fits)
+            while (todo.Count > 0)
             {
-                cancellation.ThrowIfCancellationRequested();
-                if (!finished.TryGetValue(fit.Key, out var result))
+                var deferred = new List<FitSpec>();
+                var waiting = new HashSet<string>();
+                foreach (var fit in todo)
                 {
-                    progress?.Report(new ProtocolProgress(done, plan.TotalFits, resumed, fit.Key, clock.Elapsed));
-                    result = Execute(run, fit, models, pending, cancellation);
+                    cancellation.ThrowIfCancellationRequested();
+                    // A fit whose parent another process is training waits for it, like the parent.
+                    var result = fit.ParentKey is { } p && waiting.Contains(p) ? null : TryExecute(run, fit, models, finished, log, progress,
+                        () => new ProtocolProgress(done, total, resumed, fit.Key, clock.Elapsed), cancellation);
+                    if (result is null)
+                    {
+                        deferred.Add(fit);
+                        waiting.Add(fit.Key);
+                        continue;
+                    }
+                    finished[fit.Key] = result;
                     done++;
-                    progress?.Report(new ProtocolProgress(done, plan.TotalFits, resumed, null, clock.Elapsed));
-                    if (fit.ParentKey is { } parent && --pending[parent] == 0) Release(run[parent], models);
+                    progress?.Report(new ProtocolProgress(done, total, resumed, null, clock.Elapsed));
+                    if (fit.ParentKey is { } parent) ReleaseIfDone(run, run[parent], finished, models);
                 }
-                results.Add(result);
+                todo = deferred;
+                if (todo.Count == 0 || Shard is not null) break;
+                progress?.Report(new ProtocolProgress(done, total, resumed, $"waiting for {todo[0].Key} ({FileLease.Holder(ClaimName(todo[0]))?.Owner.ToString() ?? "released"})", clock.Elapsed));
+                cancellation.WaitHandle.WaitOne(WaitInterval);
             }
-            foreach (var fit in run.Fits.Where(f => run.HasDependents(f.Key))) Release(fit, models);
+            foreach (var fit in run.Fits.Where(f => run.HasDependents(f.Key))) ReleaseIfDone(run, fit, finished, models);
         }
 
         string checkpoints = Path.Combine(Folder, CheckpointsFolder);
-        if (Directory.Exists(checkpoints) && !Directory.EnumerateFileSystemEntries(checkpoints).Any()) Directory.Delete(checkpoints);
-        return new ProtocolRunResult(results, resumed);
+        if (Directory.Exists(checkpoints) && !Directory.EnumerateFileSystemEntries(checkpoints).Any())
+            try { Directory.Delete(checkpoints); } catch (IOException) { } // another process just wrote one
+        var results = new List<FitResult>();
+        var missing = new List<string>();
+        foreach (int runNumber in plan.RunNumbers)
+            foreach (var fit in plan.GetRun(runNumber).Fits)
+            {
+                if (finishedByRun[runNumber].TryGetValue(fit.Key, out var result)) results.Add(result);
+                else if (FitResultFile.TryRead(ResultPath(fit)) is { } other) results.Add(other);
+                else missing.Add(fit.Key);
+            }
+        if (missing.Count > 0) UnfinishedMarker.Write(Folder, missing, plan.TotalFits);
+        return new ProtocolRunResult(results, resumed) { Missing = missing, Trained = log.Count };
     }
 
-    /// <summary>Temporary files of atomic writes that a killed process left behind in this results folder.</summary>
+    /// <summary>Temporary files of atomic writes that a killed process left behind in this results folder: a writer
+    /// that no longer runs on this host, and a file older than a claim's staleness limit (so the in-flight file of a
+    /// live writer on another host, whose pid means nothing here, is never touched).</summary>
     private void RemoveStaleTemporaries()
     {
-        foreach (var sub in new[] { FitsFolder, CheckpointsFolder })
+        foreach (var sub in new[] { FitsFolder, CheckpointsFolder, ClaimsFolder })
         {
             string path = Path.Combine(Folder, sub);
             if (!Directory.Exists(path)) continue;
-            foreach (var file in Directory.EnumerateFiles(path, ".*.tmp", SearchOption.AllDirectories)) File.Delete(file);
+            foreach (var file in Directory.EnumerateFiles(path, ".*.tmp", SearchOption.AllDirectories))
+            {
+                // AtomicFile's temporary names: ".{name}.{pid}.{guid}.tmp".
+                var parts = Path.GetFileName(file).Split('.');
+                if (parts.Length < 4 || !int.TryParse(parts[^3], out int pid)) continue;
+                if (pid == Environment.ProcessId || File.Exists($"/proc/{pid}/stat")) continue;
+                try
+                {
+                    if (DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > Leases.StaleAfter) File.Delete(file);
+                }
+                catch (IOException) { } // its writer renamed or removed it meanwhile
+            }
         }
     }
 
@@ -91,48 +151,66 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
     {
         var finished = new Dictionary<string, FitResult>();
         foreach (var fit in run.Fits)
-            if (FitResultFile.TryRead(ResultPath(fit)) is { } existing && existing.Key == fit.Key
-                && existing.Fingerprint == FitFingerprint.Of(fit, plan.Cohort))
-                finished[fit.Key] = existing;
+            if (ReadResult(fit) is { } existing) finished[fit.Key] = existing;
         return finished;
     }
 
-    private FitResult Execute(RunPlan run, FitSpec fit, ModelCache models,
-        IReadOnlyDictionary<string, int> pending, CancellationToken cancellation)
+    private FitResult? ReadResult(FitSpec fit) =>
+        FitResultFile.TryRead(ResultPath(fit)) is { } existing && existing.Key == fit.Key
+        && existing.Fingerprint == FitFingerprint.Of(fit, plan.Cohort) ? existing : null;
+
+    /// <summary>Claims, trains and records one fit; null when another live process holds it (or took it over from this
+    /// one). A fit that another process finished meanwhile is read, not trained.</summary>
+    private FitResult? TryExecute(RunPlan run, FitSpec fit, ModelCache models, Dictionary<string, FitResult> finished,
+        WorkerLog log, IProgress<ProtocolProgress>? progress, Func<ProtocolProgress> starting, CancellationToken cancellation)
     {
-        FitResult result;
+        if (ReadResult(fit) is { } done) return done;
+        using var lease = FileLease.TryAcquire(ClaimName(fit), Leases);
+        if (lease is null) return null;
+        // The holder before us may have just finished it.
+        if (ReadResult(fit) is { } justDone) return justDone;
+        progress?.Report(starting());
+        var clock = Stopwatch.StartNew();
+        var result = Execute(run, fit, models, finished, cancellation);
+        // Judged dead (no heartbeat) and taken over: the new holder publishes. Results are deterministic, so a
+        // publication racing with this check writes the same bytes.
+        if (!lease.IsHeld) return null;
+        FitResultFile.Write(ResultPath(fit), result);
+        log.Record(fit.Key, clock.Elapsed);
+        return result;
+    }
+
+    private FitResult Execute(RunPlan run, FitSpec fit, ModelCache models, Dictionary<string, FitResult> finished,
+        CancellationToken cancellation)
+    {
         ulong fingerprint = FitFingerprint.Of(fit, plan.Cohort);
         if (fit.Kind == FitKind.MeanBaseline)
         {
             float estimate = MeanBaseline.Fit(plan.Cohort, fit.TrainRows);
-            result = new FitResult(fit.Key, fit.Run, fingerprint, FitSummary.None,
+            return new FitResult(fit.Key, fit.Run, fingerprint, FitSummary.None,
                 fit.Evaluations.Select(e => Evaluation(fit, e, Enumerable.Repeat(estimate, e.TestRows.Length).ToArray())).ToArray());
         }
-        else
+        var parent = fit.ParentKey is null ? null : ModelFor(run, run[fit.ParentKey], models, cancellation);
+        var model = trainer.Train(fit, parent, cancellation);
+        try
         {
-            var parent = fit.ParentKey is null ? null : ModelFor(run, run[fit.ParentKey], models, cancellation);
-            var model = trainer.Train(fit, parent, cancellation);
-            try
+            Trained?.Invoke(fit, model);
+            var evaluations = fit.Evaluations.Select(e => Evaluation(fit, e, model.Predict(e.TestRows))).ToArray();
+            var result = new FitResult(fit.Key, fit.Run, fingerprint, model.Summary, evaluations);
+            if (!DependentsFinished(run, fit, finished))
             {
-                Trained?.Invoke(fit, model);
-                var evaluations = fit.Evaluations.Select(e => Evaluation(fit, e, model.Predict(e.TestRows))).ToArray();
-                result = new FitResult(fit.Key, fit.Run, fingerprint, model.Summary, evaluations);
-                if (pending.TryGetValue(fit.Key, out int dependents) && dependents > 0)
-                {
-                    string checkpoint = CheckpointPath(fit);
-                    Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
-                    model.Save(checkpoint);
-                    models.Add(fit.Key, model);
-                    model = null;
-                }
+                string checkpoint = CheckpointPath(fit);
+                Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
+                model.Save(checkpoint);
+                models.Add(fit.Key, model);
+                model = null;
             }
-            finally
-            {
-                model?.Dispose();
-            }
+            return result;
         }
-        FitResultFile.Write(ResultPath(fit), result);
-        return result;
+        finally
+        {
+            model?.Dispose();
+        }
     }
 
     /// <summary>A parent's model: in memory, else its checkpoint, else trained again (deterministic) without rewriting its result.</summary>
@@ -156,8 +234,14 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
         return model;
     }
 
-    private void Release(FitSpec parent, ModelCache models)
+    /// <summary>Whether every fit that starts from <paramref name="parent"/> has its result file (by this process or another).</summary>
+    private bool DependentsFinished(RunPlan run, FitSpec parent, Dictionary<string, FitResult> finished) =>
+        run.Fits.Where(f => f.ParentKey == parent.Key).All(f => finished.ContainsKey(f.Key) || File.Exists(ResultPath(f)));
+
+    /// <summary>Drops a parent's model and checkpoint once all its dependents are finished; nobody needs them after that.</summary>
+    private void ReleaseIfDone(RunPlan run, FitSpec parent, Dictionary<string, FitResult> finished, ModelCache models)
     {
+        if (!DependentsFinished(run, parent, finished)) return;
         models.Remove(parent.Key);
         string checkpoint = CheckpointPath(parent);
         if (File.Exists(checkpoint)) File.Delete(checkpoint);

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using CultureNet.Engine;
+using CultureNet.Engine.Data;
+using CultureNet.Engine.Native;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.Sessions;
+
+namespace CultureNet.Benchmarking;
+
+/// <summary>What <c>culturenet bench protocol</c> runs: the SYNTHETIC cohort's size, the settings (one run, no
+/// analyses), and the PyTorch peer script (null: no peer).</summary>
+public sealed record ProtocolBenchmarkOptions
+{
+    public int ChildrenPerCulture { get; init; } = 5;
+    public int Frames { get; init; } = 6000;
+    public int Dim { get; init; } = GenNetCost.InputDim;
+    public string Settings { get; init; } = "M1";
+    public string? TorchScript { get; init; }
+    public string Python { get; init; } = "/usr/bin/python3";
+}
+
+/// <summary>One measured figure set: wall seconds, the FLOPs the fits did, and the seconds those FLOPs take at the best
+/// GEMM rate measured in the same run (the bound); <see cref="Ratio"/> = wall / bound (1 = at the machine's limit).</summary>
+public sealed record BoundedTime(double WallSeconds, double Flop, double BoundSeconds)
+{
+    public double Ratio => WallSeconds / BoundSeconds;
+}
+
+public sealed record ProtocolBenchmarkResult(
+    ProtocolBenchmarkOptions Options, string Blas, int Threads, IReadOnlyDictionary<string, double> GemmGflops,
+    int Fits, BoundedTime Engine, BoundedTime? Torch, int TorchFolds, double FullProtocolHours);
+
+/// <summary>
+/// The protocol end to end on the SYNTHETIC cohort against the machine's own limit: every fit's FLOPs (per fold: epochs
+/// × (training rows × 6 + validation rows × 2) × multiply-adds + test rows × 2 × multiply-adds, with the epochs each fit
+/// trained) at the best fp32 GEMM rate measured in the same run, and the same M1 folds in PyTorch for a same-run peer.
+/// </summary>
+public static class ProtocolBenchmark
+{
+    /// <summary>Fits of one run of the paper's full protocol (Table I settings and Fig. 3 analyses, 15 + 15 children).</summary>
+    public const int PaperFitsPerRun = 365;
+    public const int PaperRuns = 10;
+
+    public static ProtocolBenchmarkResult Run(ProtocolBenchmarkOptions options, string workFolder,
+        IProgress<ProtocolProgress>? progress = null, Action<string>? say = null)
+    {
+        string store = Path.Combine(workFolder, "store"), results = Path.Combine(workFolder, "results");
+        if (!Directory.Exists(store))
+        {
+            say?.Invoke($"generating the SYNTHETIC cohort: 2 x {options.ChildrenPerCulture} children x {options.Frames} frames x {options.Dim}");
+            SyntheticCohort.Generate(store, new SyntheticCohortOptions
+            {
+                ChildrenPerCulture = options.ChildrenPerCulture, FramesPerChild = options.Frames, Dim = options.Dim,
+            });
+        }
+        if (Directory.Exists(results)) Directory.Delete(results, recursive: true);
+
+        say?.Invoke("measuring the fp32 GEMM rate (OpenBLAS cblas_sgemm at GenNet's fc1 shape)");
+        var gemm = new Dictionary<string, double> { ["cblas_sgemm"] = SgemmProbe.MeasureGflops() };
+        double rate = gemm.Values.Max() * 1e9;
+
+        var protocol = new ProtocolOptions { Settings = SettingVariant.ParseList(options.Settings), Runs = 1, Fig3Analyses = false };
+        var clock = Stopwatch.StartNew();
+        ProtocolSession.Run(store, results, protocol, progress);
+        double wall = clock.Elapsed.TotalSeconds;
+        var (fits, flop) = EngineFlop(store, results, protocol, options.Dim);
+        var engine = new BoundedTime(wall, flop, flop / rate);
+
+        BoundedTime? torch = null;
+        int torchFolds = 0;
+        if (options.TorchScript is { } script)
+        {
+            say?.Invoke("the M1 folds in PyTorch (tools/bench/torch_protocol.py)");
+            (torch, torchFolds) = Torch(options, script, store, Path.Combine(workFolder, "torch.json"), rate);
+        }
+        double fullHours = wall / fits * PaperFitsPerRun * PaperRuns / 3600;
+        return new ProtocolBenchmarkResult(options, NativeEngine.BlasInfo, NativeEngine.NumThreads, gemm, fits, engine, torch, torchFolds, fullHours);
+    }
+
+    /// <summary>The fits' FLOPs from the plan's rows and each result's trained epochs.</summary>
+    private static (int Fits, double Flop) EngineFlop(string storePath, string results, ProtocolOptions protocol, int dim)
+    {
+        using var store = FeatureStore.Open(storePath);
+        var cohort = Engine.Cohort.CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, storePath);
+        var plan = ProtocolPlanner.Build(cohort, protocol);
+        double macs = GenNetCost.MacsPerSample(dim), flop = 0;
+        int fits = 0;
+        foreach (var fit in plan.GetRun(1).Fits)
+        {
+            var result = FitResultFile.TryRead(Path.Combine(results, ProtocolRunner.FitsFolder, "run01", fit.Key + ".fit"))
+                         ?? throw new CultureNetException($"{results}: fit {fit.Key} has no result");
+            fits++;
+            int test = fit.Evaluations.Sum(e => e.TestRows.Length);
+            if (fit.Kind != FitKind.GenNet) continue; // last-layer and mean fits: a small fraction, not in the bound
+            flop += (result.Summary.Epochs * (fit.TrainRows.Length * 6.0 + fit.ValidationRows.Length * 2.0) + test * 2.0) * macs;
+        }
+        return (fits, flop);
+    }
+
+    private static (BoundedTime, int) Torch(ProtocolBenchmarkOptions options, string script, string store, string json, double rate)
+    {
+        var info = new ProcessStartInfo(options.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { script, "--store", store, "--json", json }) info.ArgumentList.Add(a);
+        Process process;
+        try { process = Process.Start(info)!; }
+        catch (System.ComponentModel.Win32Exception e) { throw new CultureNetException($"{options.Python}: {e.Message} (Debian's python3 with python3-torch runs the peer)"); }
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+                throw new CultureNetException($"{script}: exit {process.ExitCode}: {stderr.Result.Trim().Split('\n')[^1]}");
+        }
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(json));
+        var root = doc.RootElement;
+        double flop = root.GetProperty("flop").GetDouble();
+        return (new BoundedTime(root.GetProperty("total_seconds").GetDouble(), flop, flop / rate), root.GetProperty("folds").GetArrayLength());
+    }
+
+    /// <summary>protocol-bench.md and protocol-bench.csv in <paramref name="folder"/>; returns the Markdown.</summary>
+    public static string Write(ProtocolBenchmarkResult r, string folder, string command)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var o = r.Options;
+        var md = new System.Text.StringBuilder();
+        md.Append(inv, $"# culturenet bench protocol (SYNTHETIC cohort)\n\n");
+        md.Append(inv, $"`{command}`\n\n");
+        md.Append(inv, $"SYNTHETIC cohort 2 x {o.ChildrenPerCulture} children x {o.Frames} frames x {o.Dim}, settings {o.Settings}, 1 run, no Fig. 3 analyses. ");
+        md.Append(inv, $"{Environment.ProcessorCount} cores, engine threads {r.Threads}, BLAS: {r.Blas}.\n\n");
+        md.Append("| GEMM (fp32, fc1 shape 128x500x2048) | GFLOP/s |\n|---|---:|\n");
+        foreach (var (name, g) in r.GemmGflops) md.Append(inv, $"| {name} | {g:F1} |\n");
+        md.Append("\n| | fits | wall s | GFLOP | bound s | wall / bound |\n|---|---:|---:|---:|---:|---:|\n");
+        md.Append(inv, $"| culturenet (float32) | {r.Fits} | {r.Engine.WallSeconds:F1} | {r.Engine.Flop / 1e9:F0} | {r.Engine.BoundSeconds:F1} | {r.Engine.Ratio:F2} |\n");
+        if (r.Torch is { } t)
+            md.Append(inv, $"| PyTorch {(r.TorchFolds)} M1 folds | {r.TorchFolds} | {t.WallSeconds:F1} | {t.Flop / 1e9:F0} | {t.BoundSeconds:F1} | {t.Ratio:F2} |\n");
+        md.Append(inv, $"\nFull paper protocol estimate ({PaperRuns} runs x ~{PaperFitsPerRun} fits at this run's wall time per fit): {r.FullProtocolHours:F1} h.\n");
+        md.Append("\nThe bound counts GenNet fits only (epochs x (training rows x 6 + validation rows x 2) + test rows x 2) x multiply-adds; results on SYNTHETIC data say nothing about the paper's claims.\n");
+        Directory.CreateDirectory(folder);
+        Engine.IO.AtomicFile.WriteAllText(Path.Combine(folder, "protocol-bench.md"), md.ToString());
+        Engine.IO.AtomicFile.WriteText(Path.Combine(folder, "protocol-bench.csv"), w =>
+        {
+            w.WriteLine("peer,fits,wall_seconds,flop,bound_seconds,ratio,best_gemm_gflops,synthetic");
+            double best = r.GemmGflops.Values.Max();
+            w.WriteLine(string.Create(inv, $"culturenet-float32,{r.Fits},{r.Engine.WallSeconds:F3},{r.Engine.Flop:E6},{r.Engine.BoundSeconds:F3},{r.Engine.Ratio:F4},{best:F2},SYNTHETIC"));
+            if (r.Torch is { } t)
+                w.WriteLine(string.Create(inv, $"pytorch,{r.TorchFolds},{t.WallSeconds:F3},{t.Flop:E6},{t.BoundSeconds:F3},{t.Ratio:F4},{best:F2},SYNTHETIC"));
+        });
+        return md.ToString();
+    }
+}

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using CultureNet.Benchmarking;
+using CultureNet.Cli.Display;
+using CultureNet.Engine;
+using CultureNet.Engine.Native;
+
+namespace CultureNet.Cli.Commands;
+
+/// <summary><c>culturenet bench protocol</c>: the protocol on the SYNTHETIC cohort against its FLOP bound at the
+/// measured GEMM rate, and the same M1 folds in PyTorch; writes protocol-bench.md/.csv.</summary>
+public static class BenchProtocolCommand
+{
+    public static Command Create()
+    {
+        var children = new Option<int>("--children-per-culture") { DefaultValueFactory = _ => 5, Description = "SYNTHETIC children per culture" };
+        var frames = new Option<int>("--frames") { DefaultValueFactory = _ => 6000, Description = "frames per child" };
+        var dim = new Option<int>("--dim") { DefaultValueFactory = _ => 2048, Description = "feature dimension" };
+        var settings = new Option<string>("--settings") { DefaultValueFactory = _ => "M1", Description = "settings of the one run (M1 is what the PyTorch peer trains)" };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0, Description = "engine threads (0 = all cores)" };
+        var torch = new Option<string>("--torch") { DefaultValueFactory = _ => "auto", Description = "PyTorch peer script (auto: tools/bench/torch_protocol.py of this checkout; none: no peer)" };
+        var output = new Option<string>("--out") { DefaultValueFactory = _ => "bench-protocol", Description = "folder for the store, the results and protocol-bench.md/.csv (the store is reused)" };
+        var command = new Command("protocol", "Protocol wall time against its FLOP bound at the measured GEMM rate, with a same-run PyTorch peer (SYNTHETIC cohort)")
+        {
+            children, frames, dim, settings, threads, torch, output,
+        };
+        command.SetAction(r => CliRunner.Guard(() =>
+        {
+            NativeEngine.NumThreads = r.GetValue(threads);
+            var options = new ProtocolBenchmarkOptions
+            {
+                ChildrenPerCulture = r.GetValue(children), Frames = r.GetValue(frames), Dim = r.GetValue(dim),
+                Settings = r.GetValue(settings)!, TorchScript = TorchScript(r.GetValue(torch)!),
+            };
+            string folder = r.GetValue(output)!;
+            var result = ProtocolBarRun(options, folder);
+            string md = ProtocolBenchmark.Write(result, folder, "culturenet " + string.Join(' ', Environment.GetCommandLineArgs()[1..]));
+            Console.WriteLine(md);
+            Console.WriteLine($"written: {Path.GetFullPath(Path.Combine(folder, "protocol-bench.md"))} and protocol-bench.csv");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static ProtocolBenchmarkResult ProtocolBarRun(ProtocolBenchmarkOptions options, string folder) =>
+        ProtocolProgressBar.Run("bench protocol", progress => ProtocolBenchmark.Run(options, folder, progress, Console.Error.WriteLine));
+
+    private static string? TorchScript(string value)
+    {
+        if (value == "none") return null;
+        if (value != "auto") return File.Exists(value) ? Path.GetFullPath(value) : throw new CultureNetException($"--torch {value}: no such file");
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "tools", "bench", "torch_protocol.py");
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new CultureNetException("--torch auto: tools/bench/torch_protocol.py not found above the culturenet binary; pass --torch PATH or --torch none");
+    }
+}

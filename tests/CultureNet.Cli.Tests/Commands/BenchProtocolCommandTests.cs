@@ -1,0 +1,38 @@
+using System.Globalization;
+using CultureNet.Cli.Tests.Support;
+using CultureNet.Engine.Tests.Support;
+
+namespace CultureNet.Cli.Tests.Commands;
+
+/// <summary>`culturenet bench protocol` on a tiny SYNTHETIC cohort: its FLOP count is the documented formula over the
+/// M1 folds' rows and trained epochs, the bound is that count at the printed GEMM rate, and the PyTorch peer ran.</summary>
+[Trait("Category", "Slow")]
+public class BenchProtocolCommandTests
+{
+    [Fact]
+    public void Bench_protocol_reports_wall_time_against_the_flop_bound_and_the_pytorch_peer()
+    {
+        using var dir = new TempDir();
+        var run = CliProcess.Run("bench", "protocol", "--children-per-culture", "2", "--frames", "300", "--dim", "64", "--out", dir.Path);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("SYNTHETIC", run.Stdout);
+        Assert.Contains("wall / bound", File.ReadAllText(dir.File("protocol-bench.md")));
+
+        var rows = File.ReadAllLines(dir.File("protocol-bench.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0]);
+        Assert.Equal(["culturenet-float32", "pytorch"], rows.Keys.Order().ToArray());
+        double Value(string peer, int column) => double.Parse(rows[peer][column], CultureInfo.InvariantCulture);
+
+        // 2 children per culture, 300 frames: every M1 fold trains on the other child's first 240 frames, validates on
+        // its last 60 and tests on the target's last 240; 64-500-200-100-50-1 has 157,050 multiply-adds per sample.
+        const double macs = 64 * 500 + 500 * 200 + 200 * 100 + 100 * 50 + 50 * 1;
+        var epochs = File.ReadAllLines(Path.Combine(dir.Path, "results", "fits.csv")).Skip(1).Select(l => int.Parse(l.Split(',')[2])).ToArray();
+        Assert.Equal(4, epochs.Length);
+        double flop = epochs.Sum(e => (e * (240 * 6.0 + 60 * 2.0) + 240 * 2.0) * macs);
+        Assert.Equal(flop, Value("culturenet-float32", 3), flop * 1e-6);
+        double gflops = Value("culturenet-float32", 6);
+        Assert.Equal(flop / (gflops * 1e9), Value("culturenet-float32", 4), 0.01 * flop / (gflops * 1e9));
+        Assert.Equal(Value("culturenet-float32", 2) / Value("culturenet-float32", 4), Value("culturenet-float32", 5), 0.01);
+        Assert.Equal(4, (int)Value("pytorch", 1));
+        Assert.True(Value("pytorch", 2) > 0 && Value("pytorch", 3) > 0);
+    }
+}
