@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# Every test: the native GoogleTest suite (ctest) and the managed xunit suite, after installing what they need.
+# Every test: the native GoogleTest suite (ctest) and both managed xunit projects (tests/CultureNet.Engine.Tests,
+# tests/CultureNet.Cli.Tests), after installing what they need. The CI command (.ci/run calls it).
+#   ./test.sh          everything
+#   ./test.sh --fast   without the long end-to-end tests marked [Trait("Category", "Slow")]
 set -euo pipefail
 cd "$(dirname "$0")"
+filter=()
+case "${1:-}" in
+  "") ;;
+  --fast) filter=(--filter "Category!=Slow") ;;
+  *) echo "usage: ./test.sh [--fast]" >&2; exit 2 ;;
+esac
 tools/bootstrap.sh --test
 
 echo "== native tests (ctest)"
@@ -14,11 +23,16 @@ native_failed=$(sed -E 's/.*passed, ([0-9]+) tests failed.*/\1/' <<<"$native_lin
 
 echo "== managed tests (dotnet test)"
 set +e
-dotnet test CultureNet.Engine.sln -c Release --no-build -nologo 2>&1 | tee build/dotnet-test.log
+# -m:1: one test project at a time, as when there was one (they share the machine's cores otherwise).
+dotnet test CultureNet.Engine.sln -c Release --no-build -nologo -m:1 "${filter[@]}" 2>&1 | tee build/dotnet-test.log
 managed_rc=${PIPESTATUS[0]}
 set -e
-managed_passed=$(grep -Eo "Passed: +[0-9]+" build/dotnet-test.log | awk '{s+=$2} END {print s+0}')
-managed_failed=$(grep -Eo "Failed: +[0-9]+" build/dotnet-test.log | awk '{s+=$2} END {print s+0}')
+# One summary line per test project ("Passed!  - Failed: 0, Passed: 230, ... - CultureNet.Engine.Tests.dll (net10.0)").
+summaries=$(grep -E "^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+" build/dotnet-test.log || true)
+projects=$(grep -c . <<<"$summaries" || true)
+if ((projects != 2)); then echo "expected a test summary from 2 test projects, found $projects" >&2; managed_rc=1; fi
+managed_passed=$(grep -Eo "Passed: +[0-9]+" <<<"$summaries" | awk '{s+=$2} END {print s+0}')
+managed_failed=$(grep -Eo "Failed: +[0-9]+" <<<"$summaries" | awk '{s+=$2} END {print s+0}')
 
 passed=$((native_total - native_failed + managed_passed))
 failed=$((native_failed + managed_failed))

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Whole-process training benchmark, in one run on one machine:
-#   - the machine's limit: cblas_sgemm GFLOP/s at GenNet's fc1 shape (128x500x2048) ÷ 6.87 MFLOP per sample,
+#   - the machine's limit: cblas_sgemm GFLOP/s at GenNet's fc1 shape (128x500x2048) ÷ GenNet's FLOPs per sample
+#     (6 × multiply-adds = 6.89 MFLOP, CultureNet.Benchmarking.GenNetCost),
 #   - GenNet training samples/s through the engine (culturenet bench: Sequential.Fit, batch 128),
 #   - the peer: the same MLP and optimizer in Debian's python3-torch (best of 1 and 2 threads).
 # The engine and the peer run alternately PAIRS times (default 3), and `culturenet bench` itself alternates sgemm
 # timings with training epochs, so load from other work on a shared machine hits both sides of each ratio; the
-# medians of the per-pair / per-round ratios are reported. Writes build/bench/training.md. Data are synthetic.
+# medians of the per-pair / per-round ratios are reported (computed by the C# side: CultureNet.Benchmarks --medians).
+# Writes build/bench/training.md. Data are synthetic.
 #   benchmarks/run-training-benchmark.sh [PAIRS] [extra culturenet bench options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +17,8 @@ tools/bootstrap.sh --test >&2
 mkdir -p build/bench
 dll=src/CultureNet.Cli/bin/Release/net10.0/culturenet.dll
 value() { grep -E "^$1=" "$2" | tail -1 | cut -d= -f2; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+dotnet build benchmarks/CultureNet.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+medians=benchmarks/CultureNet.Benchmarks/bin/Release/net10.0/CultureNet.Benchmarks.dll
 
 : > build/bench/pairs.txt
 for ((i = 1; i <= pairs; i++)); do
@@ -30,8 +33,7 @@ for ((i = 1; i <= pairs; i++)); do
   echo "$(value sgemm_gflops build/bench/engine-$i.txt) $(value limit_samples_per_s build/bench/engine-$i.txt) $engine $torch $(value ratio_to_limit build/bench/engine-$i.txt) $(awk -v a="$engine" -v b="$torch" 'BEGIN { printf "%.3f", a / b }')" >> build/bench/pairs.txt
 done
 
-col() { awk -v c="$1" '{ print $c }' build/bench/pairs.txt | median; }
-gflops=$(col 1); limit=$(col 2); engine=$(col 3); torch=$(col 4); ratio_limit=$(col 5); ratio_torch=$(col 6)
+read -r gflops limit engine torch ratio_limit ratio_torch < <(dotnet "$medians" --medians build/bench/pairs.txt)
 {
   echo "# GenNet training throughput ($(date -u +%F), $(nproc) cores, synthetic random data)"
   echo
@@ -41,7 +43,7 @@ gflops=$(col 1); limit=$(col 2); engine=$(col 3); torch=$(col 4); ratio_limit=$(
   echo "| measure | value |"
   echo "|---|---|"
   echo "| cblas_sgemm 128x500x2048 | $gflops GFLOP/s |"
-  echo "| limit (GFLOP/s / 6.87 MFLOP per sample) | $limit samples/s |"
+  echo "| limit (GFLOP/s / 6.89 MFLOP per sample) | $limit samples/s |"
   echo "| engine, batch 128 | $engine samples/s |"
   echo "| python3-torch 1.13, best of 1 and 2 threads | $torch samples/s |"
   echo "| engine / limit | $ratio_limit |"

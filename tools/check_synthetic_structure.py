@@ -6,7 +6,7 @@ oracle, never a runtime dependency). It is a linear stand-in for the protocol, n
     culturenet export s --out e
     /usr/bin/python3 tools/check_synthetic_structure.py e [lambda]
 
-Per child, p2 = first 20% of its frames, p1 = last 80% (the test part). Settings, as in DESIGN.md §4:
+Per child, p2 = first 20% of its frames, p1 = last 80% (the test part). Settings, as in docs/protocol.md:
 M1 SI within culture (other children), M2 SI cross culture (all children of the other culture),
 M3 SI mixed (the other children of both cultures),
 M5 SD within culture (p2 of every child of the culture), M6 SD child-specific (p2 of the target).

@@ -148,7 +148,7 @@ public unsafe class FeatureStoreBenchmarks
     public float ScanZeroCopySum()
     {
         float sum = 0;
-        foreach (var c in _f32.ChildrenInfo)
+        foreach (var c in _f32.ChildBlocks)
             sum += System.Numerics.Tensors.TensorPrimitives.Sum(_f32.Features(c.StartRow, c.RowCount));
         return sum;
     }

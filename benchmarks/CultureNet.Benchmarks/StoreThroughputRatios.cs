@@ -1,4 +1,4 @@
-using CultureNet.Engine.Benchmarking;
+using CultureNet.Benchmarking;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using CultureNet.Engine.Data;
@@ -81,7 +81,7 @@ public static unsafe class StoreThroughputRatios
             }
         }
         float sink = 0;
-        void ScanSum() { foreach (var c in f32.ChildrenInfo) sink += TensorPrimitives.Sum(f32.Features(c.StartRow, c.RowCount)); }
+        void ScanSum() { foreach (var c in f32.ChildBlocks) sink += TensorPrimitives.Sum(f32.Features(c.StartRow, c.RowCount)); }
 
         for (int round = -1; round < rounds; round++) // round −1 warms the page cache and the JIT
         {

@@ -1,6 +1,6 @@
+using CultureNet.Benchmarking;
 using System.CommandLine;
 using System.Globalization;
-using CultureNet.Engine.Benchmarking;
 using CultureNet.Engine.Native;
 
 namespace CultureNet.Cli.Commands;

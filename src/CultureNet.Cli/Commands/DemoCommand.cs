@@ -1,6 +1,6 @@
+using CultureNet.Engine.Protocol.Planning;
 using System.CommandLine;
 using CultureNet.Engine.Data;
-using CultureNet.Engine.Protocol;
 
 namespace CultureNet.Cli.Commands;
 
@@ -34,8 +34,8 @@ public static class DemoCommand
                 Console.WriteLine($"generating the synthetic cohort: 2 cultures × {cohort.ChildrenPerCulture} children × {cohort.FramesPerChild} frames × {cohort.Dim} features → {store}");
                 SyntheticCohort.Generate(store, cohort);
             }
-            return ProtocolCommand.Execute(new ProtocolRequest(store, Path.Combine(folder, $"results-runs{r.GetValue(runs)}"),
-                new ProtocolOptions { Runs = r.GetValue(runs), Seed = r.GetValue(seed) }, new GenNetTrainingOptions()));
+            return ProtocolCommand.Execute(store, Path.Combine(folder, $"results-runs{r.GetValue(runs)}"),
+                new ProtocolOptions { Runs = r.GetValue(runs), Seed = r.GetValue(seed) });
         }));
         return command;
     }

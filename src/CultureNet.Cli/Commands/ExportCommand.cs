@@ -1,3 +1,5 @@
+using CultureNet.Cli.Display;
+using CultureNet.Engine.IO;
 using System.CommandLine;
 using CultureNet.Engine.Data;
 

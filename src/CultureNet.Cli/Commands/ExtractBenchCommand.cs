@@ -1,3 +1,4 @@
+using CultureNet.Benchmarking;
 using System.CommandLine;
 using System.Globalization;
 using CultureNet.Engine;

@@ -1,3 +1,5 @@
+using CultureNet.Engine.Sessions;
+using CultureNet.Cli.Display;
 using System.CommandLine;
 using System.Globalization;
 using CultureNet.Engine;
@@ -9,8 +11,7 @@ namespace CultureNet.Cli.Commands;
 
 /// <summary>
 /// `culturenet extract`: face images → backbone (ONNX) → feature rows with culture, child, frame and label.
-/// Rows are appended to STORE.journal as they are made (a rerun resumes from it), and the feature store is built from it
-/// at the end (an existing store from an earlier run with the same settings gets the new rows added). Exit codes: 0 all images written; 2 some images were bad and skipped (listed); 1 error; 130 interrupted
+/// Parses the options and runs one <see cref="ExtractionSession"/> (journal, resumption, store) with a progress bar. Exit codes: 0 all images written; 2 some images were bad and skipped (listed); 1 error; 130 interrupted
 /// (Ctrl+C; rerun to resume).
 /// </summary>
 public static class ExtractCommand
@@ -46,60 +47,18 @@ public static class ExtractCommand
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
-            string? imagesDir = r.GetValue(images), manifestPath = r.GetValue(manifest), labelsPath = r.GetValue(labels);
-            if ((imagesDir is null) == (manifestPath is null))
-                throw new CultureNetException("give exactly one of --images DIR or --manifest M.csv");
-            if (imagesDir is not null && labelsPath is null)
-                throw new CultureNetException("--images needs --labels L.csv (columns culture, child, frame, label)");
-            if (manifestPath is not null && labelsPath is not null)
-                throw new CultureNetException("--labels goes with --images; a --manifest carries its labels in its label column");
-
-            var list = manifestPath is not null ? ImageManifest.Load(manifestPath) : ImageManifest.FromDirectory(imagesDir!, labelsPath!);
-            if (list.Ignored.Count > 0)
-                Console.Error.WriteLine($"note: {list.Ignored.Count} file(s) under {imagesDir} do not follow c{{culture}}/child{{id}}/{{frame}}.jpg|png and are ignored, e.g. {list.Ignored[0]}");
-
-            string? backboneArg = r.GetValue(backbone);
-            bool builtIn = BuiltInBackbone.IsBuiltIn(backboneArg);
-            string modelPath = BuiltInBackbone.Resolve(backboneArg);
-            var normalization = ResolveNormalization(builtIn, r.GetValue(preset), r.GetValue(mean), r.GetValue(std), r.GetValue(scale), r.GetValue(order));
-            TensorLayout? forcedLayout = r.GetValue(layout) switch
+            var options = new ExtractionSessionOptions
             {
-                null => null,
-                var s when s.Equals("nchw", StringComparison.OrdinalIgnoreCase) => TensorLayout.Nchw,
-                var s when s.Equals("nhwc", StringComparison.OrdinalIgnoreCase) => TensorLayout.Nhwc,
-                var s => throw new CultureNetException($"--layout '{s}': expected nchw or nhwc"),
+                Store = r.GetValue(output)!, Images = r.GetValue(images), Manifest = r.GetValue(manifest), Labels = r.GetValue(labels),
+                Backbone = r.GetValue(backbone), Batch = r.GetValue(batch), ResizeShorterSide = r.GetValue(size),
+                Preset = r.GetValue(preset), Mean = r.GetValue(mean), Std = r.GetValue(std), Scale = r.GetValue(scale),
+                ChannelOrder = r.GetValue(order), Layout = r.GetValue(layout), OutputName = r.GetValue(outputName),
+                InputSize = r.GetValue(inputSize), AllowUpscale = r.GetValue(allowUpscale), DecodeThreads = r.GetValue(threads),
+                OrtThreads = r.GetValue(ortThreads), UseGpu = r.GetValue(gpu), GpuDevice = r.GetValue(gpuDevice),
+                DType = FeatureDTypeExtensions.Parse(r.GetValue(dtype)!),
             };
-
-            using var model = OnnxBackbone.Load(modelPath, new BackboneOptions
-            {
-                OutputName = r.GetValue(outputName), InputSize = r.GetValue(inputSize), Layout = forcedLayout,
-                IntraOpThreads = r.GetValue(ortThreads), UseGpu = r.GetValue(gpu), GpuDevice = r.GetValue(gpuDevice),
-            });
-            int batchSize = r.GetValue(batch);
-            if (batchSize < 1) throw new CultureNetException($"--batch {batchSize}: expected a positive number");
-            var pre = new ImagePreprocessor(r.GetValue(size), model.InputWidth, model.InputHeight, normalization, model.Layout, r.GetValue(allowUpscale));
-            var extractor = new FeatureExtractor(model, pre, new ExtractionOptions { BatchSize = batchSize, DecodeThreads = r.GetValue(threads) });
-
-            string storePath = r.GetValue(output)!;
-            string settings = string.Create(CultureInfo.InvariantCulture,
-                $"backbone {Path.GetFileName(modelPath)} ({new FileInfo(modelPath).Length} bytes), output {model.OutputName}, size {pre.ResizeShorterSide}, crop {pre.CropWidth}x{pre.CropHeight} {pre.Layout}, {normalization}");
-            Console.Error.WriteLine($"backbone: {modelPath}");
-            Console.Error.WriteLine($"  input {model.InputName} {pre.CropWidth}×{pre.CropHeight} {model.Layout}, output {model.OutputName} → {model.FeatureWidth}-D, " +
-                $"{model.ExecutionProvider}{(model.BatchRelaxed ? ", batch dimension relaxed from 1" : model.FixedBatch is { } fb ? $", fixed batch {fb}" : "")}");
-            Console.Error.WriteLine($"  preprocessing: shorter side → {pre.ResizeShorterSide}, centre crop {pre.CropWidth}×{pre.CropHeight}, {normalization}");
-
-            var storeType = r.GetValue(dtype)!.ToLowerInvariant() switch
-            {
-                "float32" => FeatureDType.Float32,
-                "float16" => FeatureDType.Float16,
-                var t => throw new CultureNetException($"--dtype '{t}': expected float32 or float16"),
-            };
-            var present = FeatureStoreOutput.ExistingKeys(storePath, model.FeatureWidth, settings);
-            using var journal = ExtractionJournal.OpenOrCreate(FeatureStoreOutput.JournalPath(storePath), model.FeatureWidth, settings);
-            var sink = new ResumeSink(journal, present);
-            int resumedFromStore = list.Entries.Count(e => present.Contains(e.Key));
-            if (journal.Resumed > 0 || resumedFromStore > 0)
-                Console.Error.WriteLine($"resuming: {journal.Resumed} row(s) in {journal.FilePath}{(journal.RepairedTornTail ? " (a torn last record was cut off)" : "")}, {resumedFromStore} already in {storePath}");
+            using var session = ExtractionSession.Open(options);
+            foreach (var note in session.Notes) Console.Error.WriteLine(note);
 
             // Ctrl+C stops after the batch in flight; the journal keeps every row written so far and a rerun resumes.
             using var cancel = new CancellationTokenSource();
@@ -108,19 +67,17 @@ public static class ExtractCommand
             ExtractionSummary summary;
             try
             {
-                summary = RunWithProgress(extractor, list.Entries, sink, cancel.Token);
+                summary = RunWithProgress(session, cancel.Token);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
-                journal.Flush(toDisk: true);
-                Console.Error.WriteLine($"interrupted: {journal.Count} row(s) kept in {journal.FilePath}; rerun the same command to resume");
+                Console.Error.WriteLine($"interrupted: {session.JournalRows} row(s) kept in {session.JournalPath}; rerun the same command to resume");
                 return 130;
             }
             finally
             {
                 Console.CancelKeyPress -= onCancel;
             }
-            journal.Flush(toDisk: true);
 
             var table = new Table().AddColumns("", "images");
             table.AddRow("listed", summary.Listed.ToString(CultureInfo.InvariantCulture));
@@ -128,12 +85,12 @@ public static class ExtractCommand
             table.AddRow("written now", summary.Written.ToString(CultureInfo.InvariantCulture));
             table.AddRow("bad, skipped", summary.Failed.Count.ToString(CultureInfo.InvariantCulture));
             table.AddRow("grey-scale → RGB", summary.GreyConverted.ToString(CultureInfo.InvariantCulture));
-            if (pre.AllowUpscale) table.AddRow("smaller than the crop, enlarged", summary.Upscaled.ToString(CultureInfo.InvariantCulture));
+            if (session.Preprocessor.AllowUpscale) table.AddRow("smaller than the crop, enlarged", summary.Upscaled.ToString(CultureInfo.InvariantCulture));
             table.AddRow("rate", string.Create(CultureInfo.InvariantCulture, $"{summary.ImagesPerSecond:F1} images/s ({summary.Elapsed.TotalSeconds:F1} s)"));
             AnsiConsole.Write(table);
 
-            long rows = FeatureStoreOutput.Finish(storePath, journal, settings, storeType);
-            Console.WriteLine($"{rows} rows of {model.FeatureWidth} features in {storePath}");
+            long rows = session.Finish();
+            Console.WriteLine($"{rows} rows of {session.FeatureWidth} features in {session.StorePath}");
             if (summary.Failed.Count > 0)
             {
                 Console.Error.WriteLine($"{summary.Failed.Count} bad image(s) skipped (listed above; fix or remove them and rerun to add them)");
@@ -144,40 +101,13 @@ public static class ExtractCommand
         return command;
     }
 
-    private static PixelNormalization ResolveNormalization(bool builtIn, string? preset, string? mean, string? std, float? scale, string? order)
-    {
-        PixelNormalization n;
-        if (preset is null || preset.Equals("mlnet-resnet18", StringComparison.OrdinalIgnoreCase))
-        {
-            if (preset is null && !builtIn && mean is null && std is null)
-                throw new CultureNetException(
-                    "--backbone is a custom model: say how it expects its pixels with --preset torch|caffe|keras|tf|raw (a Keras ResNet-50 exported with tf2onnx: caffe; a torchvision export: torch) or --mean/--std/--scale/--channel-order");
-            n = preset is null && !builtIn ? PixelNormalization.Raw : BuiltInBackbone.Normalization;
-        }
-        else n = PixelNormalization.FromPreset(preset);
-        if (mean is not null) n = n with { Mean = PixelNormalization.ParseTriple(mean, "--mean"), MeanImage = null };
-        if (std is not null) n = n with { Std = PixelNormalization.ParseTriple(std, "--std") };
-        if (scale is { } s) n = n with { Scale = s };
-        if (order is not null)
-            n = n with
-            {
-                Order = order.ToLowerInvariant() switch
-                {
-                    "rgb" => ChannelOrder.Rgb,
-                    "bgr" => ChannelOrder.Bgr,
-                    _ => throw new CultureNetException($"--channel-order '{order}': expected rgb or bgr"),
-                },
-            };
-        return n;
-    }
-
-    private static ExtractionSummary RunWithProgress(FeatureExtractor extractor, IReadOnlyList<ManifestEntry> entries, IFeatureSink sink, CancellationToken cancel)
+    private static ExtractionSummary RunWithProgress(ExtractionSession session, CancellationToken cancel)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
             void Report(ExtractionIssue i) => Console.Error.WriteLine($"bad image, skipped: {i.Path}: {i.Message}");
             var last = DateTime.UtcNow;
-            return extractor.Run(entries, sink, new SyncProgress(p =>
+            return session.Extract(new SyncProgress<ExtractionProgress>(p =>
             {
                 if ((DateTime.UtcNow - last).TotalSeconds < 5 && p.Done + p.Failed < p.Total) return;
                 last = DateTime.UtcNow;
@@ -194,8 +124,8 @@ public static class ExtractCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask("extracting", maxValue: Math.Max(1, entries.Count));
-                summary = extractor.Run(entries, sink, new SyncProgress(p =>
+                var task = ctx.AddTask("extracting", maxValue: Math.Max(1, session.Entries.Count));
+                summary = session.Extract(new SyncProgress<ExtractionProgress>(p =>
                 {
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Done + p.Failed;
@@ -204,19 +134,5 @@ public static class ExtractCommand
                 task.Value = task.MaxValue;
             });
         return summary!;
-    }
-
-    /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool and reorder).</summary>
-    private sealed class SyncProgress(Action<ExtractionProgress> action) : IProgress<ExtractionProgress>
-    {
-        public void Report(ExtractionProgress value) => action(value);
-    }
-
-    /// <summary>The journal, plus the keys a finished store already holds (rows not to extract again).</summary>
-    private sealed class ResumeSink(ExtractionJournal journal, IReadOnlySet<FrameKey> inStore) : IFeatureSink
-    {
-        public int FeatureWidth => journal.FeatureWidth;
-        public bool Contains(FrameKey key) => inStore.Contains(key) || journal.Contains(key);
-        public void Write(FrameKey key, float label, ReadOnlySpan<float> features) => journal.Write(key, label, features);
     }
 }

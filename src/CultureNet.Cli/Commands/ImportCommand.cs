@@ -1,3 +1,4 @@
+using CultureNet.Cli.Display;
 using System.CommandLine;
 using CultureNet.Engine.Data;
 

@@ -1,3 +1,4 @@
+using CultureNet.Engine.Cohort;
 using System.CommandLine;
 using System.Globalization;
 using CultureNet.Engine.Data;
@@ -29,10 +30,10 @@ public static class InfoCommand
         long bytes = new FileInfo(s.FilePath).Length;
         Console.WriteLine($"store    {s.FilePath} ({bytes / 1e6:F1} MB, format version 1)");
         Console.WriteLine($"rows     {s.RowCount:N0} × D = {s.Dim} {s.DType.Name()}{(s.IsSynthetic ? " — SYNTHETIC" : "")}");
-        foreach (var group in s.ChildrenInfo.GroupBy(c => c.Culture))
+        foreach (var group in s.ChildBlocks.GroupBy(c => c.Culture))
         {
             var counts = group.Select(c => c.RowCount).ToList();
-            Console.WriteLine($"culture  {CultureCodes.Name(group.Key)}: {counts.Count} children, {counts.Sum():N0} frames " +
+            Console.WriteLine($"culture  {CultureLabels.WithCountry(group.Key)}: {counts.Count} children, {counts.Sum():N0} frames " +
                 $"({counts.Min()}–{counts.Max()} per child), children {string.Join(",", group.Select(c => c.Child))}");
         }
 
@@ -41,7 +42,7 @@ public static class InfoCommand
             .AddColumn(new TableColumn("label mean").RightAligned()).AddColumn(new TableColumn("SD").RightAligned())
             .AddColumn(new TableColumn("min").RightAligned()).AddColumn(new TableColumn("max").RightAligned());
         var labels = s.Labels;
-        foreach (var c in s.ChildrenInfo)
+        foreach (var c in s.ChildBlocks)
         {
             var y = labels.Slice((int)c.StartRow, c.RowCount);
             double mean = 0, m2 = 0;
@@ -65,7 +66,7 @@ public static class InfoCommand
         {
             var problems = s.VerifyFeatureChecksums();
             Console.WriteLine(problems.Count == 0
-                ? $"           features OK ({s.ChildrenInfo.Count} per-child checksums match)"
+                ? $"           features OK ({s.ChildBlocks.Count} per-child checksums match)"
                 : $"           features CORRUPT: {string.Join("; ", problems)}");
         }
         else Console.WriteLine("           features not checked (use --verify or `culturenet verify`)");

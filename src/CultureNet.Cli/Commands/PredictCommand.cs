@@ -1,3 +1,4 @@
+using CultureNet.Engine.Nn;
 using System.CommandLine;
 using CultureNet.Engine.IO;
 using CultureNet.Engine.Models;

@@ -1,7 +1,8 @@
+using CultureNet.Engine.Sessions;
+using CultureNet.Engine.Protocol.Planning;
 using System.CommandLine;
 using CultureNet.Cli.Display;
 using CultureNet.Engine;
-using CultureNet.Engine.Protocol;
 
 namespace CultureNet.Cli.Commands;
 
@@ -26,28 +27,26 @@ public static class ProtocolCommand
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
-            var request = new ProtocolRequest(r.GetValue(store)!, r.GetValue(output)!,
-                new ProtocolOptions
-                {
-                    Settings = ProtocolSetting.ParseList(r.GetValue(settings)!),
-                    Runs = r.GetValue(runs),
-                    Split = ParseSplit(r.GetValue(split)!),
-                    Seed = r.GetValue(seed),
-                },
-                new GenNetTrainingOptions(),
-                ParseAnalyses(r.GetValue(analyses)!));
-            return Execute(request);
+            var options = new ProtocolOptions
+            {
+                Settings = SettingVariant.ParseList(r.GetValue(settings)!),
+                Runs = r.GetValue(runs),
+                Split = ParseSplit(r.GetValue(split)!),
+                Seed = r.GetValue(seed),
+                Fig3Analyses = ParseAnalyses(r.GetValue(analyses)!),
+            };
+            return Execute(r.GetValue(store)!, r.GetValue(output)!, options);
         }));
         return command;
     }
 
-    /// <summary>Runs a request with the progress bar, prints Table II and where the results are.</summary>
-    public static int Execute(ProtocolRequest request)
+    /// <summary>Runs the protocol with the progress bar, prints Table II and where the results are.</summary>
+    public static int Execute(string store, string resultsFolder, ProtocolOptions options)
     {
-        var outcome = ProtocolProgressBar.Run("protocol", progress => ProtocolSession.Run(request, progress));
+        var outcome = ProtocolProgressBar.Run("protocol", progress => ProtocolSession.Run(store, resultsFolder, options, progress));
         Table2Console.Print(outcome.Table);
         if (outcome.ResumedFits > 0) Console.WriteLine($"resumed: {outcome.ResumedFits} of {outcome.TotalFits} fits were already finished");
-        Console.WriteLine($"results: {Path.GetFullPath(request.Out)} (table2.md, per_child.csv, predictions.csv, {ProtocolSession.FiguresFolder}/ with {outcome.Figures.Count} figures)");
+        Console.WriteLine($"results: {Path.GetFullPath(resultsFolder)} (table2.md, stats.csv, per_child.csv, predictions.csv, {ProtocolSession.FiguresFolder}/ with {outcome.Figures.Count} figures)");
         return 0;
     }
 

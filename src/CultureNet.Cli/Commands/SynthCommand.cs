@@ -1,9 +1,10 @@
+using CultureNet.Cli.Display;
 using System.CommandLine;
 using CultureNet.Engine.Data;
 
 namespace CultureNet.Cli.Commands;
 
-/// <summary><c>culturenet synth</c>: writes the seeded synthetic cohort (DESIGN.md §5) as a feature store.</summary>
+/// <summary><c>culturenet synth</c>: writes the seeded synthetic cohort (docs/synthetic-data.md) as a feature store.</summary>
 public static class SynthCommand
 {
     public static Command Create()

@@ -1,3 +1,4 @@
+using CultureNet.Cli.Display;
 using System.CommandLine;
 using CultureNet.Engine;
 using CultureNet.Engine.Data;
@@ -19,22 +20,17 @@ public static class VerifyCommand
             RowProgressDisplay.Run("verify", p =>
             {
                 long bytes = 0;
-                problems = s.VerifyFeatureChecksums(new Reporter(n => p.Report(new RowProgress((bytes += n) / rowBytes, s.RowCount))));
+                problems = s.VerifyFeatureChecksums(new SyncProgress<long>(n => p.Report(new RowProgress((bytes += n) / rowBytes, s.RowCount))));
             });
             if (problems.Count > 0)
             {
                 foreach (var problem in problems.Skip(1)) Console.Error.WriteLine($"error: {s.FilePath}: {problem}");
                 throw new CultureNetException($"{s.FilePath}: {problems[0]}");
             }
-            Console.WriteLine($"OK: {s.FilePath}: {s.RowCount:N0} rows, {s.ChildrenInfo.Count} children; header, metadata and feature checksums match" +
+            Console.WriteLine($"OK: {s.FilePath}: {s.RowCount:N0} rows, {s.ChildBlocks.Count} children; header, metadata and feature checksums match" +
                 (s.IsSynthetic ? " (SYNTHETIC data)" : ""));
             return 0;
         }));
         return command;
-    }
-
-    private sealed class Reporter(Action<long> report) : IProgress<long>
-    {
-        public void Report(long value) => report(value);
     }
 }

@@ -1,6 +1,6 @@
+using CultureNet.Engine.Protocol.Running;
 using System.Diagnostics;
 using System.Globalization;
-using CultureNet.Engine.Protocol;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -16,7 +16,7 @@ public static class ProtocolProgressBar
     public static T Run<T>(string title, Func<IProgress<ProtocolProgress>, T> body)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
-            return body(new LineProgress(title));
+            return body(LineProgress(title));
 
         return AnsiConsole.Progress()
             .AutoClear(false)
@@ -25,7 +25,7 @@ public static class ProtocolProgressBar
             .Start(context =>
             {
                 var task = context.AddTask(title, maxValue: 1);
-                var result = body(new TaskProgress(task));
+                var result = body(TaskProgress(task));
                 task.Value = task.MaxValue;
                 task.StopTask();
                 return result;
@@ -45,30 +45,27 @@ public static class ProtocolProgressBar
     public static string FormatSpan(TimeSpan t) =>
         t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t.Minutes:D2}:{t.Seconds:D2}" : $"{t.Minutes:D2}:{t.Seconds:D2}";
 
-    private sealed class TaskProgress(ProgressTask task) : IProgress<ProtocolProgress>
+    private static IProgress<ProtocolProgress> TaskProgress(ProgressTask task) => new SyncProgress<ProtocolProgress>(value =>
     {
-        public void Report(ProtocolProgress value)
-        {
-            task.MaxValue = Math.Max(1, value.Total);
-            task.Value = value.Done;
-            task.Tag = value;
-        }
-    }
+        task.MaxValue = Math.Max(1, value.Total);
+        task.Value = value.Done;
+        task.Tag = value;
+    });
 
-    private sealed class LineProgress(string title) : IProgress<ProtocolProgress>
+    /// <summary>One line at the start, then at most every 5 s, and at the end.</summary>
+    private static IProgress<ProtocolProgress> LineProgress(string title)
     {
-        private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
-        private bool _first = true;
-
-        public void Report(ProtocolProgress value)
+        var sinceLast = Stopwatch.StartNew();
+        bool first = true;
+        return new SyncProgress<ProtocolProgress>(value =>
         {
             bool end = value.Done == value.Total && value.Current is null;
-            if (!_first && !end && _sinceLast.Elapsed < TimeSpan.FromSeconds(5)) return;
-            if (value.Current is not null && !_first) return;
-            _first = false;
-            _sinceLast.Restart();
+            if (!first && !end && sinceLast.Elapsed < TimeSpan.FromSeconds(5)) return;
+            if (value.Current is not null && !first) return;
+            first = false;
+            sinceLast.Restart();
             Console.WriteLine($"{title}: {Describe(value)}");
-        }
+        });
     }
 
     private static ProtocolProgress? Of(ProgressTask task) => task.Tag as ProtocolProgress;

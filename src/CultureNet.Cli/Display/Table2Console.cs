@@ -1,4 +1,4 @@
-using CultureNet.Engine.Protocol;
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Reports;
 using Spectre.Console;
 
@@ -16,7 +16,7 @@ public static class Table2Console
         foreach (byte c in table.Cultures)
         {
             var t = new Table().Border(TableBorder.Rounded);
-            t.Title = new TableTitle(Markup.Escape($"Table II, culture {ChildId.CultureLabel(c)}{mark}"));
+            t.Title = new TableTitle(Markup.Escape($"Table II, culture {CultureLabels.Code(c)}{mark}"));
             t.AddColumn("Model");
             foreach (var metric in Table2Markdown.Metrics) t.AddColumn(new TableColumn(Markup.Escape(metric)).RightAligned());
             foreach (var setting in table.Settings)

@@ -1,3 +1,4 @@
+using CultureNet.Engine.Cohort;
 using System.Buffers.Binary;
 
 namespace CultureNet.Engine.Data;
@@ -5,7 +6,7 @@ namespace CultureNet.Engine.Data;
 /// <summary>Encodes/decodes the 32-byte child table entries (see <see cref="StoreLayout"/>).</summary>
 internal static class ChildTable
 {
-    public static void Write(Span<byte> entry, in ChildInfo child, ulong featureHash)
+    public static void Write(Span<byte> entry, in ChildBlock child, ulong featureHash)
     {
         entry[..StoreLayout.ChildEntryBytes].Clear();
         entry[0] = child.Culture;
@@ -15,8 +16,8 @@ internal static class ChildTable
         BinaryPrimitives.WriteUInt64LittleEndian(entry[24..], featureHash);
     }
 
-    public static (ChildInfo Child, ulong FeatureHash) Read(ReadOnlySpan<byte> entry) => (
-        new ChildInfo(entry[0], BinaryPrimitives.ReadInt32LittleEndian(entry[4..]),
+    public static (ChildBlock Child, ulong FeatureHash) Read(ReadOnlySpan<byte> entry) => (
+        new ChildBlock(entry[0], BinaryPrimitives.ReadInt32LittleEndian(entry[4..]),
             BinaryPrimitives.ReadInt64LittleEndian(entry[8..]), BinaryPrimitives.ReadInt32LittleEndian(entry[16..])),
         BinaryPrimitives.ReadUInt64LittleEndian(entry[24..]));
 }

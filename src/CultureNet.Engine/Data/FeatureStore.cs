@@ -1,3 +1,4 @@
+using CultureNet.Engine.Cohort;
 using System.IO.Hashing;
 using System.IO.MemoryMappedFiles;
 using System.Numerics;
@@ -19,7 +20,7 @@ public sealed unsafe class FeatureStore : IDisposable
     private readonly MemoryMappedViewAccessor _view;
     private readonly byte* _base;
     private readonly StoreLayout.Sections _sections;
-    private readonly ChildInfo[] _children;
+    private readonly ChildBlock[] _children;
     private readonly ulong[] _childHashes;
     private readonly Dictionary<(int Culture, int Child), int> _childIndex;
     private bool _disposed;
@@ -44,7 +45,7 @@ public sealed unsafe class FeatureStore : IDisposable
         RowCount = header.RowCount;
         DType = header.DType;
         IsSynthetic = header.Flags.HasFlag(StoreLayout.StoreFlags.Synthetic);
-        _children = new ChildInfo[header.ChildCount];
+        _children = new ChildBlock[header.ChildCount];
         _childHashes = new ulong[header.ChildCount];
         _childIndex = new Dictionary<(int, int), int>(header.ChildCount);
         var table = new ReadOnlySpan<byte>(_base + sections.ChildTable, header.ChildCount * StoreLayout.ChildEntryBytes);
@@ -120,17 +121,15 @@ public sealed unsafe class FeatureStore : IDisposable
     public ReadOnlySpan<float> Labels => new(Ptr(_sections.Labels), (int)RowCount);
 
     /// <summary>Children in storage order: by culture, then child id.</summary>
-    public IReadOnlyList<ChildInfo> ChildrenInfo => _children;
+    public IReadOnlyList<ChildBlock> ChildBlocks => _children;
 
     /// <summary>The rows of one child (frame order). Throws if the store has no such child.</summary>
     public (long Start, int Count) ChildRange(int culture, int child)
     {
         if (!_childIndex.TryGetValue((culture, child), out int i))
-            throw new CultureNetException($"{FilePath}: no child {child} in culture {CultureCodes.Name(culture)}");
+            throw new CultureNetException($"{FilePath}: no child {child} in culture {CultureLabels.WithCountry(culture)}");
         return (_children[i].StartRow, _children[i].RowCount);
     }
-
-    public bool HasChild(int culture, int child) => _childIndex.ContainsKey((culture, child));
 
     /// <summary>The rows of one culture (contiguous because rows are grouped by culture first). Count 0 if absent.</summary>
     public (long Start, int Count) CultureRange(int culture)
@@ -179,16 +178,6 @@ public sealed unsafe class FeatureStore : IDisposable
         {
             RequireDType(FeatureDType.Float32, nameof(FeaturePointer));
             return (float*)Ptr(_sections.Features);
-        }
-    }
-
-    /// <summary>The whole N×D float16 block (float16 stores only).</summary>
-    public Half* HalfFeaturePointer
-    {
-        get
-        {
-            RequireDType(FeatureDType.Float16, nameof(HalfFeaturePointer));
-            return (Half*)Ptr(_sections.Features);
         }
     }
 
@@ -276,12 +265,10 @@ public sealed unsafe class FeatureStore : IDisposable
                 bytesDone?.Report(n);
             }
             if (hasher.GetCurrentHashAsUInt64() != _childHashes[i])
-                problems.Add($"feature checksum mismatch in culture {CultureCodes.Name(c.Culture)} child {c.Child} (rows {c.StartRow}…{c.EndRow - 1}): the feature bytes are corrupt");
+                problems.Add($"feature checksum mismatch in culture {CultureLabels.WithCountry(c.Culture)} child {c.Child} (rows {c.StartRow}…{c.EndRow - 1}): the feature bytes are corrupt");
         }
         return problems;
     }
-
-    internal ulong ChildFeatureHash(int index) => _childHashes[index];
 
     /// <summary>Metadata checksum plus the grouping invariants the rest of the engine relies on. O(N) over ~13 bytes a row.</summary>
     private void CheckMetadata(ulong expectedHash)
@@ -290,33 +277,26 @@ public sealed unsafe class FeatureStore : IDisposable
         if (XxHash3.HashToUInt64(meta) != expectedHash)
             throw new CultureNetException($"{FilePath}: metadata checksum mismatch — culture/child/frame/label columns or the child table are corrupt");
 
-        var cultures = Cultures; var children = Children; var frames = Frames; var labels = Labels;
-        long next = 0;
+        // Grouping and frame order are checked by the one scan every reader of rows shares; the child table must then
+        // list exactly those blocks, sorted by (culture, child).
+        var blocks = ChildBlock.Scan(Cultures, Children, Frames, FilePath);
+        if (blocks.Count != _children.Length)
+            throw new CultureNetException($"{FilePath}: the rows hold {blocks.Count} child blocks, the child table lists {_children.Length}");
         (int, int) previous = (-1, -1);
         for (int i = 0; i < _children.Length; i++)
         {
             var c = _children[i];
-            if (c.StartRow != next || c.RowCount <= 0 || c.EndRow > RowCount)
-                throw new CultureNetException($"{FilePath}: child table entry {i} (rows {c.StartRow}+{c.RowCount}) does not continue at row {next}");
+            if (c != blocks[i])
+                throw new CultureNetException($"{FilePath}: child table entry {i} (culture {c.Culture} child {c.Child}, rows {c.StartRow}+{c.RowCount}) does not match the rows (culture {blocks[i].Culture} child {blocks[i].Child}, rows {blocks[i].StartRow}+{blocks[i].RowCount})");
             if (((int)c.Culture, c.Child).CompareTo(previous) <= 0)
                 throw new CultureNetException($"{FilePath}: child table is not sorted by (culture, child) at entry {i}");
             previous = ((int)c.Culture, c.Child);
-            if (!_childIndex.TryAdd((c.Culture, c.Child), i))
-                throw new CultureNetException($"{FilePath}: child {c.Child} of culture {c.Culture} appears twice in the child table");
-            for (long r = c.StartRow; r < c.EndRow; r++)
-            {
-                if (cultures[(int)r] != c.Culture || children[(int)r] != c.Child)
-                    throw new CultureNetException($"{FilePath}: row {r} is (culture {cultures[(int)r]}, child {children[(int)r]}) inside the block of culture {c.Culture} child {c.Child}");
-                if (r > c.StartRow && frames[(int)r] <= frames[(int)r - 1])
-                    throw new CultureNetException($"{FilePath}: frames of culture {c.Culture} child {c.Child} are not strictly increasing at row {r}");
-                float y = labels[(int)r];
-                if (!(y >= -1f && y <= 1f))
-                    throw new CultureNetException($"{FilePath}: label {y} at row {r} is outside [-1, 1]");
-            }
-            next = c.EndRow;
+            _childIndex.Add((c.Culture, c.Child), i);
         }
-        if (next != RowCount)
-            throw new CultureNetException($"{FilePath}: the child table covers {next} rows, the header says {RowCount}");
+        var labels = Labels;
+        for (int r = 0; r < labels.Length; r++)
+            if (!(labels[r] >= -1f && labels[r] <= 1f))
+                throw new CultureNetException($"{FilePath}: label {labels[r]} at row {r} is outside [-1, 1]");
     }
 
     // ---- helpers --------------------------------------------------------------------------------

@@ -1,3 +1,6 @@
+using CultureNet.Engine.Nn;
+using CultureNet.Engine.IO;
+using CultureNet.Engine.Cohort;
 using System.IO.Hashing;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
@@ -49,9 +52,9 @@ public sealed class FeatureStoreWriter : IDisposable
         DType = dtype;
         _dir = dir;
         Directory.CreateDirectory(dir);
-        DurableFiles.RemoveStaleTemps(dir, StoreLayout.FileName);
+        AtomicFile.RemoveStaleTemps(dir, StoreLayout.FileName);
         _finalPath = Path.Combine(dir, StoreLayout.FileName);
-        _tempPath = DurableFiles.TempPathFor(_finalPath);
+        _tempPath = AtomicFile.TempPathFor(_finalPath);
         _stream = CreateTemp(_tempPath);
         _halfRow = dtype == FeatureDType.Float16 ? new Half[dim] : [];
     }
@@ -233,19 +236,19 @@ public sealed class FeatureStoreWriter : IDisposable
         _stream.Flush(flushToDisk: true);
         _stream.Dispose();
         _stream = null;
-        DurableFiles.CommitRename(_tempPath, _finalPath);
+        AtomicFile.CommitRename(_tempPath, _finalPath);
         _finished = true;
     }
 
-    private List<ChildInfo> BuildChildTable(ReadOnlySpan<byte> cultures, ReadOnlySpan<int> children)
+    private List<ChildBlock> BuildChildTable(ReadOnlySpan<byte> cultures, ReadOnlySpan<int> children)
     {
-        var table = new List<ChildInfo>();
+        var table = new List<ChildBlock>();
         int start = 0;
         for (int r = 1; r <= cultures.Length; r++)
         {
             if (r == cultures.Length || cultures[r] != cultures[start] || children[r] != children[start])
             {
-                table.Add(new ChildInfo(cultures[start], children[start], start, r - start));
+                table.Add(new ChildBlock(cultures[start], children[start], start, r - start));
                 start = r;
             }
         }
@@ -267,7 +270,7 @@ public sealed class FeatureStoreWriter : IDisposable
         var cultures = _cultures.ToArray(); var children = _children.ToArray(); var frames = _frames.ToArray(); var labels = _labels.ToArray();
         Array.Sort(order, (a, b) => (cultures[a], children[a], frames[a]).CompareTo((cultures[b], children[b], frames[b])));
 
-        string sortedPath = DurableFiles.TempPathFor(_finalPath);
+        string sortedPath = AtomicFile.TempPathFor(_finalPath);
         var sorted = CreateTemp(sortedPath);
         try
         {

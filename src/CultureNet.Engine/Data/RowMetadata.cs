@@ -1,3 +1,5 @@
+using CultureNet.Engine.Nn;
+using CultureNet.Engine.Cohort;
 using System.Globalization;
 
 namespace CultureNet.Engine.Data;

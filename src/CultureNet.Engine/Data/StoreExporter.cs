@@ -1,3 +1,5 @@
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.IO;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
@@ -82,7 +84,7 @@ public static class StoreExporter
             npy.Finish();
         }
 
-        string temp = DurableFiles.TempPathFor(metadataCsv);
+        string temp = AtomicFile.TempPathFor(metadataCsv);
         using (var w = new StreamWriter(temp))
         {
             w.WriteLine("culture,child,frame,label");
@@ -92,6 +94,6 @@ public static class StoreExporter
             w.Flush();
             ((FileStream)w.BaseStream).Flush(flushToDisk: true);
         }
-        DurableFiles.CommitRename(temp, metadataCsv);
+        AtomicFile.CommitRename(temp, metadataCsv);
     }
 }

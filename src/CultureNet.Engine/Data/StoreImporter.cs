@@ -1,3 +1,4 @@
+using CultureNet.Engine.IO;
 namespace CultureNet.Engine.Data;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Determinism;
 using System.Numerics.Tensors;
 
 namespace CultureNet.Engine.Data;
@@ -20,7 +22,7 @@ public sealed record SyntheticCohortOptions
 }
 
 /// <summary>
-/// The seeded synthetic cohort of DESIGN.md §5: the study's shape with planted structure, because the
+/// The seeded synthetic cohort of docs/synthetic-data.md: the study's shape with planted structure, because the
 /// study's features are not public. A test bed, not evidence for the paper's claims (see <see cref="Disclaimer"/>).
 ///
 /// Per child k of culture c, frame t:
@@ -40,7 +42,7 @@ public sealed record SyntheticCohortOptions
 public static class SyntheticCohort
 {
     public const string Disclaimer =
-        "SYNTHETIC data (seeded generator with planted structure, DESIGN.md §5) — a test bed, not the study's data and not evidence for the paper's claims.";
+        "SYNTHETIC data (seeded generator with planted structure, docs/synthetic-data.md) — a test bed, not the study's data and not evidence for the paper's claims.";
 
     // Per-feature amplitudes of the planted terms (feature noise ε has SD 1).
     private const float SharedDirection = 0.20f, QuadraticDirection = 0.10f, CultureDirection = 0.35f, ChildDirection = 0.80f;

@@ -1,3 +1,4 @@
+using CultureNet.Engine.Nn;
 using CultureNet.Engine.Data;
 using System.Diagnostics;
 using System.Threading.Channels;

@@ -68,6 +68,46 @@ public sealed record PixelNormalization
         return v;
     }
 
+    /// <summary>
+    /// The normalisation a run uses: the preset (the built-in backbone's own by default; a custom backbone must name one
+    /// or give mean/std), then any of mean, std, scale and channel order given explicitly override it.
+    /// </summary>
+    public static PixelNormalization Resolve(bool builtInBackbone, string? preset, string? mean, string? std, float? scale, string? order)
+    {
+        PixelNormalization n;
+        if (preset is null || preset.Equals("mlnet-resnet18", StringComparison.OrdinalIgnoreCase))
+        {
+            if (preset is null && !builtInBackbone && mean is null && std is null)
+                throw new CultureNetException(
+                    "--backbone is a custom model: say how it expects its pixels with --preset torch|caffe|keras|tf|raw (a Keras ResNet-50 exported with tf2onnx: caffe; a torchvision export: torch) or --mean/--std/--scale/--channel-order");
+            n = preset is null && !builtInBackbone ? Raw : BuiltInBackbone.Normalization;
+        }
+        else n = FromPreset(preset);
+        if (mean is not null) n = n with { Mean = ParseTriple(mean, "--mean"), MeanImage = null };
+        if (std is not null) n = n with { Std = ParseTriple(std, "--std") };
+        if (scale is { } s) n = n with { Scale = s };
+        if (order is not null)
+            n = n with
+            {
+                Order = order.ToLowerInvariant() switch
+                {
+                    "rgb" => ChannelOrder.Rgb,
+                    "bgr" => ChannelOrder.Bgr,
+                    _ => throw new CultureNetException($"--channel-order '{order}': expected rgb or bgr"),
+                },
+            };
+        return n;
+    }
+
+    /// <summary>"nchw" / "nhwc" (any case) as given to --layout; null when not given (the model's input shape decides).</summary>
+    public static TensorLayout? ParseLayout(string? text) => text switch
+    {
+        null => null,
+        var s when s.Equals("nchw", StringComparison.OrdinalIgnoreCase) => TensorLayout.Nchw,
+        var s when s.Equals("nhwc", StringComparison.OrdinalIgnoreCase) => TensorLayout.Nhwc,
+        var s => throw new CultureNetException($"--layout '{s}': expected nchw or nhwc"),
+    };
+
     /// <summary>Checks the values and that a mean image has <paramref name="height"/> × <paramref name="width"/> × 3 entries.</summary>
     public void Validate(int width, int height)
     {

@@ -1,4 +1,5 @@
-using CultureNet.Engine.Protocol;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Reports;
 
 namespace CultureNet.Engine.Figures;
@@ -32,7 +33,7 @@ public static class Fig3Data
         Curves(perChild, Setting.M6, s => s.DataPercent, _ => 20, _ => true);
 
     private static IReadOnlyList<Curve> Curves(IReadOnlyList<ChildScore> perChild, Setting setting,
-        Func<ProtocolSetting, int?> variantX, Func<byte, double> fullX, Func<ProtocolSetting, bool> belongs)
+        Func<SettingVariant, int?> variantX, Func<byte, double> fullX, Func<SettingVariant, bool> belongs)
     {
         var curves = new List<Curve>();
         var rows = perChild.Where(c => c.Setting.Base == setting && belongs(c.Setting)).ToArray();
@@ -55,7 +56,7 @@ public static class Fig3Data
     public static IReadOnlyList<ChildComparison> M4VersusM7(IReadOnlyList<ChildScore> perChild, byte culture)
     {
         double Pc(Setting s, ChildId c) =>
-            perChild.FirstOrDefault(x => x.Setting == new ProtocolSetting(s) && x.Child == c) is { } found ? 100 * found.Mean.Pc : double.NaN;
+            perChild.FirstOrDefault(x => x.Setting == new SettingVariant(s) && x.Child == c) is { } found ? 100 * found.Mean.Pc : double.NaN;
         var children = perChild.Where(c => c.Child.Culture == culture && !c.Setting.IsVariant
                 && c.Setting.Base is Setting.M4 or Setting.M7)
             .Select(c => c.Child).Distinct();

@@ -1,5 +1,5 @@
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.IO;
-using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Reports;
 using ScottPlot;
 
@@ -26,7 +26,7 @@ public static class Fig3Figures
             foreach (var curve in curves)
             {
                 var line = plot.Add.Scatter(curve.Points.Select(p => p.X).ToArray(), curve.Points.Select(p => p.MeanPcPercent).ToArray());
-                line.LegendText = ChildId.CultureLabel(curve.Culture);
+                line.LegendText = CultureLabels.Code(curve.Culture);
                 line.Color = CultureColor(curve.Culture);
                 line.LinePattern = curve.Culture == 0 ? LinePattern.Dashed : LinePattern.Solid;
                 line.LineWidth = 2;
@@ -65,10 +65,10 @@ public static class Fig3Figures
                 plot.Legend.ManualItems.Add(new LegendItem { LabelText = "M4 (SI, CultureNet)", FillColor = Colors.Gray });
                 plot.Legend.ManualItems.Add(new LegendItem { LabelText = "M7 (SD, personalised)", FillColor = Colors.Green });
                 plot.ShowLegend(Alignment.UpperRight);
-                plot.Title($"{ChildId.CultureLabel(culture)}: per-child PC, sorted by M7{mark}");
+                plot.Title($"{CultureLabels.Code(culture)}: per-child PC, sorted by M7{mark}");
                 plot.XLabel("child");
                 plot.YLabel("PC [%] (mean over runs)");
-                written.Add(Save(plot, Path.Combine(folder, $"fig3_m4_m7_{ChildId.CultureLabel(culture)}.png")));
+                written.Add(Save(plot, Path.Combine(folder, $"fig3_m4_m7_{CultureLabels.Code(culture)}.png")));
             }
 
             // Box plots in the same child order as the M4/M7 figure (child id order when M4/M7 were not run).
@@ -81,11 +81,11 @@ public static class Fig3Figures
             }).ToArray();
             var added = boxPlot.Add.Boxes(boxes);
             ChildTicks(boxPlot, order);
-            boxPlot.Title($"{ChildId.CultureLabel(culture)}: engagement labels per child{mark}");
+            boxPlot.Title($"{CultureLabels.Code(culture)}: engagement labels per child{mark}");
             boxPlot.XLabel("child");
             boxPlot.YLabel("label");
             boxPlot.Axes.SetLimitsY(-1.1, 1.1);
-            written.Add(Save(boxPlot, Path.Combine(folder, $"fig3_labels_{ChildId.CultureLabel(culture)}.png")));
+            written.Add(Save(boxPlot, Path.Combine(folder, $"fig3_labels_{CultureLabels.Code(culture)}.png")));
         }
         return written;
     }

@@ -1,14 +1,16 @@
+using System.Runtime.InteropServices;
 using System.Text;
-using CultureNet.Engine.Data;
 
 namespace CultureNet.Engine.IO;
 
 /// <summary>
 /// Writes whole files so that readers (and a restarted process) see either the old content or the complete new
-/// content, never a partial file: a temporary file in the same folder, fsync, then a rename and a directory fsync
-/// (<see cref="DurableFiles"/>).
+/// content, never a partial file: a temporary file in the same folder, fsync, then a rename (rename(2) is atomic within a
+/// file system) and a directory fsync, so the rename itself survives a crash. .NET has no directory fsync, hence the two
+/// libc calls. Writers that stream a file themselves (the feature store, .npy) use <see cref="TempPathFor"/> and
+/// <see cref="CommitRename"/> directly.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -16,7 +18,7 @@ public static class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = DurableFiles.TempPathFor(path);
+        var temporary = TempPathFor(path);
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
@@ -24,7 +26,7 @@ public static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            DurableFiles.CommitRename(temporary, path);
+            CommitRename(temporary, path);
         }
         finally
         {
@@ -40,4 +42,55 @@ public static class AtomicFile
     });
 
     public static void WriteAllText(string path, string contents) => WriteText(path, w => w.Write(contents));
+
+    internal static string TempPathFor(string finalPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(finalPath))!,
+            $".{Path.GetFileName(finalPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+
+    internal static void CommitRename(string tempPath, string finalPath)
+    {
+        File.Move(tempPath, finalPath, overwrite: true);
+        FsyncDirectory(Path.GetDirectoryName(Path.GetFullPath(finalPath))!);
+    }
+
+    /// <summary>Removes temporary files left by writers that were killed (their process id is no longer running).</summary>
+    internal static void RemoveStaleTemps(string dir, string finalName)
+    {
+        if (!Directory.Exists(dir)) return;
+        foreach (var path in Directory.EnumerateFiles(dir, $".{finalName}.*.tmp"))
+        {
+            var parts = Path.GetFileName(path).Split('.');
+            // ".{name}.{pid}.{guid}.tmp" splits into ["", name parts..., pid, guid, "tmp"].
+            if (parts.Length >= 4 && int.TryParse(parts[^3], out int pid) && !ProcessIsAlive(pid))
+            {
+                try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+
+    private static bool ProcessIsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    private static void FsyncDirectory(string dir)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        int fd = open(dir, 0 /* O_RDONLY */);
+        if (fd < 0) return; // best effort: the rename already happened
+        fsync(fd);
+        close(fd);
+    }
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fsync(int fd);
+
+    [LibraryImport("libc")]
+    private static partial int close(int fd);
 }

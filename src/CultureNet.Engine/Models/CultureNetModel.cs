@@ -1,5 +1,5 @@
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Nn;
-using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Weights;
 
 namespace CultureNet.Engine.Models;
@@ -28,7 +28,7 @@ public sealed class CultureNetModel : IDisposable
     public IReadOnlyCollection<ChildId> Children => _children.Keys;
 
     /// <summary>The last layer of the culture's model; the model's body must be this model's body.</summary>
-    public void SetCultureLayer(byte culture, Sequential model) => _cultures[culture] = LastLayerOf(model, $"culture {ChildId.CultureLabel(culture)}");
+    public void SetCultureLayer(byte culture, Sequential model) => _cultures[culture] = LastLayerOf(model, $"culture {CultureLabels.Code(culture)}");
 
     /// <summary>The last layer of the child's personalised model; the model's body must be this model's body.</summary>
     public void SetChildLayer(ChildId child, Sequential model) => _children[child] = LastLayerOf(model, $"child {child}");
@@ -40,7 +40,7 @@ public sealed class CultureNetModel : IDisposable
         float[][] head = child is int c && _children.TryGetValue(new ChildId(culture, c), out var own) ? own
             : _cultures.TryGetValue(culture, out var shared) ? shared
             : throw new CultureNetException(
-                $"CultureNet has no last layer for culture {ChildId.CultureLabel(culture)}{(child is int k ? $" or child {new ChildId(culture, k)}" : "")}; it has cultures {string.Join(", ", _cultures.Keys.Order().Select(ChildId.CultureLabel))}");
+                $"CultureNet has no last layer for culture {CultureLabels.Code(culture)}{(child is int k ? $" or child {new ChildId(culture, k)}" : "")}; it has cultures {string.Join(", ", _cultures.Keys.Order().Select(c => CultureLabels.Code(c)))}");
         var layers = _network.Layers;
         int hidden = layers[^2].Units;
         var activations = _network.Activations(layers.Count - 2, x);
@@ -64,7 +64,7 @@ public sealed class CultureNetModel : IDisposable
             _network.SetWeights([.. _bodyWeights, .. head]);
             _network.Save(Path.Combine(folder, name + extension));
         }
-        foreach (var (culture, head) in _cultures) Write($"culture_{ChildId.CultureLabel(culture)}", head);
+        foreach (var (culture, head) in _cultures) Write($"culture_{CultureLabels.Code(culture)}", head);
         foreach (var (child, head) in _children) Write($"child_{child.Token}", head);
     }
 

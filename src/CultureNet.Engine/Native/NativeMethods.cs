@@ -2,7 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace CultureNet.Engine.Native;
 
-/// <summary>The declarations of native/include/culturenet.h, one for one. Nothing else calls the native library.</summary>
+/// <summary>The functions of native/include/culturenet.h that the managed side calls (the header also has entry points
+/// for native callers and tests only). Nothing else calls the native library.</summary>
 internal static unsafe partial class NativeMethods
 {
     internal const string Library = "culturenet";
@@ -29,22 +30,13 @@ internal static unsafe partial class NativeMethods
     internal static partial NativeStatus MlpActivations(MlpHandle net, int layer, float* x, long rows, float* output);
     [LibraryImport(Library, EntryPoint = "cn_mlp_evaluate")]
     internal static partial NativeStatus MlpEvaluate(MlpHandle net, float* x, float* y, long rows, int batch, out double mse, out double mae);
-    [LibraryImport(Library, EntryPoint = "cn_mlp_compute_gradients")]
-    internal static partial NativeStatus MlpComputeGradients(MlpHandle net, float* x, float* y, int rows, out float loss, out float mae);
-    [LibraryImport(Library, EntryPoint = "cn_mlp_get_gradients")]
-    internal static partial NativeStatus MlpGetGradients(MlpHandle net, int layer, float* dkernel, float* dbias);
 
     [LibraryImport(Library, EntryPoint = "cn_adadelta_create")]
     internal static partial NativeStatus AdadeltaCreate(MlpHandle net, float lr, float rho, float epsilon, out AdadeltaHandle opt);
     [LibraryImport(Library, EntryPoint = "cn_adadelta_free")] internal static partial void AdadeltaFree(nint opt);
-    [LibraryImport(Library, EntryPoint = "cn_adadelta_reset")] internal static partial void AdadeltaReset(AdadeltaHandle opt);
-    [LibraryImport(Library, EntryPoint = "cn_adadelta_apply")]
-    internal static partial NativeStatus AdadeltaApply(AdadeltaHandle opt, MlpHandle net);
     [LibraryImport(Library, EntryPoint = "cn_adadelta_get_state")]
     internal static partial NativeStatus AdadeltaGetState(AdadeltaHandle opt, int layer, int which, float* accumGrad, float* accumUpdate);
 
-    [LibraryImport(Library, EntryPoint = "cn_train_batch")]
-    internal static partial NativeStatus TrainBatch(MlpHandle net, AdadeltaHandle opt, float* x, float* y, int rows, out float loss, out float mae);
     [LibraryImport(Library, EntryPoint = "cn_train_epoch")]
     internal static partial NativeStatus TrainEpoch(MlpHandle net, AdadeltaHandle opt, float* x, float* y, long rows, long* order, int batch, out double loss, out double mae);
 }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using CultureNet.Engine.Data;
 
 namespace CultureNet.Engine.Nn;
 

@@ -1,5 +1,7 @@
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Metrics;
-using CultureNet.Engine.Protocol;
 
 namespace CultureNet.Engine.Reports;
 
@@ -7,7 +9,7 @@ namespace CultureNet.Engine.Reports;
 /// A child's scores for one setting in one run. For ME the correlations are not applicable (a constant prediction) and
 /// are NaN by design; the writers print them as empty / "-" / null.
 /// </summary>
-public sealed record ChildRunScore(ProtocolSetting Setting, int Run, ChildId Child, MetricScores Scores)
+public sealed record ChildRunScore(SettingVariant Setting, int Run, ChildId Child, MetricScores Scores)
 {
     public static ChildRunScore From(EvaluationResult result)
     {

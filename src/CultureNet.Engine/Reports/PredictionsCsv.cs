@@ -1,3 +1,4 @@
+using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.IO;
 namespace CultureNet.Engine.Reports;
 

@@ -1,3 +1,4 @@
+using CultureNet.Engine.Cohort;
 using System.Text;
 
 namespace CultureNet.Engine.Reports;
@@ -14,7 +15,7 @@ public static class Table2Csv
             foreach (byte c in table.Cultures)
             {
                 if (table.Find(setting, c) is not { } e) continue;
-                sb.Append(string.Join(',', e.Setting, Protocol.ChildId.CultureLabel(c), CsvFormat.Int(e.Children),
+                sb.Append(string.Join(',', e.Setting, CultureLabels.Code(c), CsvFormat.Int(e.Children),
                     Pair(e.Icc), Pair(e.Ccc), Pair(e.Pc), Pair(e.Mae))).Append('\n');
             }
         return sb.ToString();

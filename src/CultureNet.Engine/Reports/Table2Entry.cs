@@ -1,4 +1,4 @@
-using CultureNet.Engine.Protocol;
+using CultureNet.Engine.Protocol.Planning;
 
 namespace CultureNet.Engine.Reports;
 

@@ -1,3 +1,4 @@
+using CultureNet.Engine.Cohort;
 using System.Text;
 using System.Text.Json;
 
@@ -34,7 +35,7 @@ public static class Table2Json
                     if (table.Find(setting, c) is not { } e) continue;
                     w.WriteStartObject();
                     w.WriteString("setting", e.Setting.ToString());
-                    w.WriteString("culture", Protocol.ChildId.CultureLabel(c));
+                    w.WriteString("culture", CultureLabels.Code(c));
                     w.WriteNumber("children", e.Children);
                     Write(w, "icc", e.Icc);
                     Write(w, "ccc", e.Ccc);

@@ -1,5 +1,5 @@
+using CultureNet.Engine.Cohort;
 using System.Text;
-using CultureNet.Engine.Protocol;
 
 namespace CultureNet.Engine.Reports;
 
@@ -17,7 +17,7 @@ public static class Table2Markdown
         sb.Append("| Model |");
         foreach (byte c in table.Cultures)
             foreach (var metric in Metrics)
-                sb.Append($" {ChildId.CultureLabel(c)} {metric} |");
+                sb.Append($" {CultureLabels.Code(c)} {metric} |");
         sb.Append('\n').Append("|---|");
         foreach (byte _ in table.Cultures) sb.Append("---:|---:|---:|---:|");
         sb.Append('\n');

@@ -1,3 +1,4 @@
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Data;
 
 using CultureNet.Engine.Tests.Support;
@@ -21,8 +22,8 @@ public class FeatureStoreTests
         Assert.Equal(rows.Frames, store.Frames.ToArray());
         Assert.Equal(rows.Labels, store.Labels.ToArray());
         Assert.Equal(rows.Features, store.Features(0, rows.Count).ToArray());
-        Assert.Equal(6, store.ChildrenInfo.Count);
-        Assert.Equal(new ChildInfo(1, 2, 75, 25), store.ChildrenInfo[3]);
+        Assert.Equal(6, store.ChildBlocks.Count);
+        Assert.Equal(new ChildBlock(1, 2, 75, 25), store.ChildBlocks[3]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CultureNet.Engine.IO;
 using CultureNet.Engine.Data;
 
 using CultureNet.Engine.Tests.Support;

@@ -1,3 +1,4 @@
+using CultureNet.Engine.IO;
 using CultureNet.Engine.Data;
 using NumSharp;
 
@@ -145,7 +146,7 @@ with open('{tmp.File("meta.csv")}', 'w') as f:
         using var reference = FeatureStore.Open(tmp.File("ref"));
         using var half = FeatureStore.Open(tmp.File("half"));
         using var npz = FeatureStore.Open(tmp.File("npz"));
-        Assert.Equal(new[] { 2, 5 }, reference.ChildrenInfo.Select(c => c.Child));
+        Assert.Equal(new[] { 2, 5 }, reference.ChildBlocks.Select(c => c.Child));
         Assert.Equal(reference.Features(0, 40).ToArray(), npz.Features(0, 40).ToArray());
         Assert.Equal(reference.Labels.ToArray(), half.Labels.ToArray());
         var widened = new float[40 * 6];

@@ -29,14 +29,16 @@ public class SyntheticCohortTests
         Assert.True(s.IsSynthetic);
         Assert.Equal(2 * 4 * 600, s.RowCount);
         Assert.Equal(32, s.Dim);
-        Assert.Equal(new[] { 1, 2, 3, 4 }, s.ChildrenInfo.Where(c => c.Culture == 0).Select(c => c.Child));
-        Assert.Equal(new[] { 2, 3, 4, 5 }, s.ChildrenInfo.Where(c => c.Culture == 1).Select(c => c.Child));
-        Assert.All(s.ChildrenInfo, c => Assert.Equal(600, c.RowCount));
+        Assert.Equal(new[] { 1, 2, 3, 4 }, s.ChildBlocks.Where(c => c.Culture == 0).Select(c => c.Child));
+        Assert.Equal(new[] { 2, 3, 4, 5 }, s.ChildBlocks.Where(c => c.Culture == 1).Select(c => c.Child));
+        Assert.All(s.ChildBlocks, c => Assert.Equal(600, c.RowCount));
         Assert.Equal(Enumerable.Range(0, 600), s.Frames[..600].ToArray());
         foreach (float y in s.Labels) Assert.InRange(y, -1f, 1f);
     }
 
     [Fact]
+
+    [Trait("Category", "Slow")]
     public void Label_distributions_differ_by_culture_like_the_papers_Fig2()
     {
         using var tmp = new TempDir();

@@ -1,3 +1,5 @@
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.IO;
 using CultureNet.Engine.Data;
 
 namespace CultureNet.Engine.Tests.Data;

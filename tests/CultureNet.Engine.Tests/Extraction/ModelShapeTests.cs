@@ -1,3 +1,4 @@
+using CultureNet.Benchmarking;
 using CultureNet.Engine.Extraction;
 
 namespace CultureNet.Engine.Tests.Extraction;

@@ -41,6 +41,23 @@ public sealed class OracleFixture : IDisposable
 
     public OnnxBackbone Backbone { get; }
 
+    /// <summary>A fresh sub-folder of <see cref="Dir"/>.</summary>
+    public string NewDir()
+    {
+        string d = Path.Combine(Dir, "m-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(d);
+        return d;
+    }
+
+    /// <summary>Writes <paramref name="text"/> to dir/name (creating folders); returns the path.</summary>
+    public static string WriteFile(string dir, string name, string text)
+    {
+        string p = Path.Combine(dir, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(p)!);
+        File.WriteAllText(p, text);
+        return p;
+    }
+
     /// <summary>PIL's Resize(size) + CenterCrop(224) of the named image: 224 × 224 × 3 RGB bytes.</summary>
     public byte[] PilCrop(string name, int size) => File.ReadAllBytes(Path.Combine(Dir, $"{name}.{size}.rgb"));
 

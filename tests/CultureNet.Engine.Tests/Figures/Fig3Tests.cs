@@ -1,6 +1,7 @@
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Figures;
 using CultureNet.Engine.Metrics;
-using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Reports;
 using CultureNet.Engine.Tests.Protocol;
 
@@ -17,7 +18,7 @@ public sealed class Fig3Tests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     private static ChildScore Score(string setting, byte culture, int child, double pc) =>
-        new(ProtocolSetting.Parse(setting), new ChildId(culture, child), new MetricScores(0, 0, pc, 0.1), 1);
+        new(SettingVariant.Parse(setting), new ChildId(culture, child), new MetricScores(0, 0, pc, 0.1), 1);
 
     private static IReadOnlyList<ChildScore> Scores() =>
     [

@@ -1,7 +1,9 @@
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Models;
 using CultureNet.Engine.Nn;
-using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Tests.Protocol;
 using CultureNet.Engine.Tests.Support;
 
@@ -32,7 +34,7 @@ public sealed class CultureNetModelTests : IDisposable
     public void Personalised_models_share_the_joint_models_layers_1_to_4_and_inference_picks_child_then_culture_layers()
     {
         var cohort = CohortMetadata.FromColumns(_store.Cultures, _store.Children, _store.Frames, _store.Labels, "planted");
-        var run = ProtocolPlanner.Build(cohort, new ProtocolOptions { Runs = 1, Seed = 3, Settings = ProtocolSetting.ParseList("M7") }).GetRun(1);
+        var run = ProtocolPlanner.Build(cohort, new ProtocolOptions { Runs = 1, Seed = 3, Settings = SettingVariant.ParseList("M7") }).GetRun(1);
         var trainer = new GenNetTrainer(_store, Small);
         using var joint = trainer.Train(run["run01_M7-joint"], null, default);
         using var c1 = trainer.Train(run[ProtocolPlanner.M7CultureKey(1, 1)], joint, default);

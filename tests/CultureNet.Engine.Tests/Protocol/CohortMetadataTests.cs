@@ -1,4 +1,4 @@
-using CultureNet.Engine.Protocol;
+using CultureNet.Engine.Cohort;
 
 namespace CultureNet.Engine.Tests.Protocol;
 

@@ -1,4 +1,5 @@
-using CultureNet.Engine.Protocol;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Cohort;
 
 namespace CultureNet.Engine.Tests.Protocol;
 

@@ -1,5 +1,7 @@
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
 using System.Globalization;
-using CultureNet.Engine.Protocol;
 
 namespace CultureNet.Engine.Tests.Protocol;
 

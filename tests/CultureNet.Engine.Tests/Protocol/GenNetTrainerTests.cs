@@ -1,8 +1,9 @@
+using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Models;
 using CultureNet.Engine.Nn;
 using CultureNet.Engine.Nn.Optimizers;
-using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Protocol;

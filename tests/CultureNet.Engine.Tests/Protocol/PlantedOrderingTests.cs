@@ -1,4 +1,8 @@
-using CultureNet.Engine.Protocol;
+using CultureNet.Engine.Sessions;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Models;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Protocol;
@@ -11,6 +15,7 @@ namespace CultureNet.Engine.Tests.Protocol;
 public class PlantedOrderingTests
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public void SD_settings_beat_SI_settings_and_M2_is_the_weakest_SI_setting_in_both_cultures()
     {
         using var dir = new TempDir();
@@ -18,7 +23,7 @@ public class PlantedOrderingTests
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, "planted");
         var plan = ProtocolPlanner.Build(cohort, new ProtocolOptions { Runs = 2, Seed = 3 });
         var trainer = new GenNetTrainer(store, new GenNetTrainingOptions { HiddenUnits = [32, 16, 8, 4] });
-        var table = new ProtocolRunner(plan, trainer, dir.File("results")).Run(ProtocolManifest.For(plan, "planted", synthetic: true)).Reports.Table;
+        var table = ProtocolSession.RunAndReport(new ProtocolRunner(plan, trainer, dir.File("results")), ProtocolManifest.For(plan, "planted", synthetic: true)).Reports.Table;
 
         foreach (byte culture in cohort.Cultures)
         {

@@ -1,4 +1,6 @@
-using CultureNet.Engine.Protocol;
+using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
 
 namespace CultureNet.Engine.Tests.Protocol;
 
@@ -9,7 +11,7 @@ public class ProtocolBookkeepingTests
 
     private static ProtocolPlan FullPlan(SplitMode split) => ProtocolPlanner.Build(Cohort, new ProtocolOptions
     {
-        Settings = ProtocolSetting.TableOne.Concat(ProtocolSetting.FigureAnalyses(14)).ToArray(),
+        Settings = SettingVariant.TableOne.Concat(SettingVariant.FigureAnalyses(14)).ToArray(),
         Runs = 2,
         Split = split,
         Seed = 11,
@@ -135,7 +137,7 @@ public class ProtocolBookkeepingTests
     [Fact]
     public void M3_is_planned_without_evaluations_when_only_M4_is_asked_for()
     {
-        var plan = ProtocolPlanner.Build(Cohort, new ProtocolOptions { Settings = ProtocolSetting.ParseList("M4"), Runs = 1 });
+        var plan = ProtocolPlanner.Build(Cohort, new ProtocolOptions { Settings = SettingVariant.ParseList("M4"), Runs = 1 });
         var run = plan.GetRun(1);
         Assert.Empty(run["run01_M3_C0-1"].Evaluations);
         Assert.Equal(60, plan.FitsPerRun);
@@ -209,9 +211,9 @@ public class ProtocolBookkeepingTests
     {
         var small = TestCohorts.Build([(0, new[] { 1, 2, 3 }), (1, new[] { 4, 5, 6 })], _ => 12);
         Assert.Contains("only 2 children besides the target", Assert.Throws<CultureNetException>(() =>
-            ProtocolPlanner.Build(small, new ProtocolOptions { Settings = ProtocolSetting.ParseList("M1-c5") })).Message);
+            ProtocolPlanner.Build(small, new ProtocolOptions { Settings = SettingVariant.ParseList("M1-c5") })).Message);
         Assert.Contains("5% of its frames is not a single frame", Assert.Throws<CultureNetException>(() =>
-            ProtocolPlanner.Build(small, new ProtocolOptions { Settings = ProtocolSetting.ParseList("M6-d5") })).Message);
+            ProtocolPlanner.Build(small, new ProtocolOptions { Settings = SettingVariant.ParseList("M6-d5") })).Message);
         Assert.Throws<CultureNetException>(() => ProtocolPlanner.Build(small, new ProtocolOptions { Runs = 0 }));
     }
 

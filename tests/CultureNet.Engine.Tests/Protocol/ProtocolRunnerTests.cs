@@ -1,4 +1,7 @@
-using CultureNet.Engine.Protocol;
+using CultureNet.Engine.Sessions;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Reports;
 
 using CultureNet.Engine.Tests.Support;
@@ -16,7 +19,7 @@ public sealed class ProtocolRunnerTests : IDisposable
 
     private static ProtocolPlan Plan(int runs = 2) => ProtocolPlanner.Build(Cohort, new ProtocolOptions
     {
-        Settings = ProtocolSetting.ParseList("M1,M2,M3,M4,M5,M6,M7,ME,M6-d10"),
+        Settings = SettingVariant.ParseList("M1,M2,M3,M4,M5,M6,M7,ME,M6-d10"),
         Runs = runs,
         Split = SplitMode.Random,
         Seed = 5,
@@ -27,7 +30,7 @@ public sealed class ProtocolRunnerTests : IDisposable
     private static ProtocolManifest Manifest(ProtocolPlan plan) => ProtocolManifest.For(plan, "test-store", synthetic: true);
 
     private static readonly string[] Reports =
-        [ResultsFolder.Predictions, ResultsFolder.PerChild, ResultsFolder.Table2Md, ResultsFolder.Table2CsvFile, ResultsFolder.Table2JsonFile, ProtocolRunner.FitsCsv];
+        [ResultsFolder.Predictions, ResultsFolder.PerChild, ResultsFolder.Table2Md, ResultsFolder.Table2CsvFile, ResultsFolder.Table2JsonFile, ResultsFolder.StatsCsvFile, ResultsFolder.Fits];
 
     [Fact]
     public void A_run_trains_every_network_once_and_writes_all_reports()
@@ -35,7 +38,7 @@ public sealed class ProtocolRunnerTests : IDisposable
         var plan = Plan();
         var trainer = new FakeTrainer(Cohort);
         var progress = new List<ProtocolProgress>();
-        var outcome = new ProtocolRunner(plan, trainer, Folder("a")).Run(Manifest(plan), new SyncProgress(progress));
+        var outcome = ProtocolSession.RunAndReport(new ProtocolRunner(plan, trainer, Folder("a")), Manifest(plan), new SyncProgress(progress));
         var results = outcome.Fits;
         Assert.Equal(0, outcome.ResumedFits);
         Assert.Equal(7 * 9, outcome.Reports.PerChild.Count);
@@ -69,13 +72,13 @@ public sealed class ProtocolRunnerTests : IDisposable
     public void A_crashed_run_resumes_without_redoing_finished_fits_and_ends_identical(int crashAfter)
     {
         var plan = Plan();
-        new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("straight")).Run(Manifest(plan));
+        ProtocolSession.RunAndReport(new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("straight")), Manifest(plan));
 
         var first = new FakeTrainer(Cohort, failAfter: crashAfter);
-        Assert.Throws<FakeTrainer.SimulatedCrash>(() => new ProtocolRunner(plan, first, Folder("resumed")).Run(Manifest(plan)));
+        Assert.Throws<FakeTrainer.SimulatedCrash>(() => ProtocolSession.RunAndReport(new ProtocolRunner(plan, first, Folder("resumed")), Manifest(plan)));
         var second = new FakeTrainer(Cohort);
         var progress = new List<ProtocolProgress>();
-        new ProtocolRunner(plan, second, Folder("resumed")).Run(Manifest(plan), new SyncProgress(progress));
+        ProtocolSession.RunAndReport(new ProtocolRunner(plan, second, Folder("resumed")), Manifest(plan), new SyncProgress(progress));
 
         // Fits finished before the crash are not trained again (a parent may be re-loaded from its checkpoint).
         Assert.Empty(first.Trained.Intersect(second.Trained));
@@ -95,11 +98,11 @@ public sealed class ProtocolRunnerTests : IDisposable
         int m3 = networkKeys.IndexOf("run01_M3_C0-1");
         Assert.Equal("run01_M4_C0-1", networkKeys[m3 + 1]);
         var first = new FakeTrainer(Cohort, failAfter: m3 + 1);
-        Assert.Throws<FakeTrainer.SimulatedCrash>(() => new ProtocolRunner(plan, first, Folder("r")).Run(Manifest(plan)));
+        Assert.Throws<FakeTrainer.SimulatedCrash>(() => ProtocolSession.RunAndReport(new ProtocolRunner(plan, first, Folder("r")), Manifest(plan)));
         Assert.True(File.Exists(Path.Combine(Folder("r"), ProtocolRunner.CheckpointsFolder, "run01_M3_C0-1.fake")));
 
         var second = new FakeTrainer(Cohort);
-        new ProtocolRunner(plan, second, Folder("r")).Run(Manifest(plan));
+        ProtocolSession.RunAndReport(new ProtocolRunner(plan, second, Folder("r")), Manifest(plan));
         Assert.Contains("run01_M3_C0-1", second.Loaded);
         Assert.DoesNotContain("run01_M3_C0-1", second.Trained);
         Assert.False(Directory.Exists(Path.Combine(Folder("r"), ProtocolRunner.CheckpointsFolder)));
@@ -110,10 +113,10 @@ public sealed class ProtocolRunnerTests : IDisposable
     {
         var plan = Plan(runs: 1);
         var runner = new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("t"));
-        runner.Run(Manifest(plan));
+        ProtocolSession.RunAndReport(runner, Manifest(plan));
         string stale = Path.Combine(Path.GetDirectoryName(runner.ResultPath(plan.GetRun(1).Fits[0]))!, ".run01_M1_C0-1.fit.123.abc.tmp");
         File.WriteAllText(stale, "partial");
-        new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("t")).Run(Manifest(plan));
+        ProtocolSession.RunAndReport(new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("t")), Manifest(plan));
         Assert.False(File.Exists(stale));
     }
 
@@ -122,7 +125,7 @@ public sealed class ProtocolRunnerTests : IDisposable
     {
         var plan = Plan(runs: 1);
         var runner = new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("d"));
-        runner.Run(Manifest(plan));
+        ProtocolSession.RunAndReport(runner, Manifest(plan));
         var fit = plan.GetRun(1)["run01_M5_C1-6"];
         var path = runner.ResultPath(fit);
         var bytes = File.ReadAllBytes(path);
@@ -130,7 +133,7 @@ public sealed class ProtocolRunnerTests : IDisposable
         File.WriteAllBytes(path, bytes);
 
         var again = new FakeTrainer(Cohort);
-        new ProtocolRunner(plan, again, Folder("d")).Run(Manifest(plan));
+        ProtocolSession.RunAndReport(new ProtocolRunner(plan, again, Folder("d")), Manifest(plan));
         Assert.Equal(new[] { "run01_M5_C1-6" }, again.Trained);
     }
 
@@ -138,9 +141,9 @@ public sealed class ProtocolRunnerTests : IDisposable
     public void Restarting_with_other_arguments_is_refused()
     {
         var plan = Plan(runs: 1);
-        new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("m")).Run(Manifest(plan));
+        ProtocolSession.RunAndReport(new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("m")), Manifest(plan));
         var other = Plan(runs: 2);
-        var e = Assert.Throws<CultureNetException>(() => new ProtocolRunner(other, new FakeTrainer(Cohort), Folder("m")).Run(Manifest(other)));
+        var e = Assert.Throws<CultureNetException>(() => ProtocolSession.RunAndReport(new ProtocolRunner(other, new FakeTrainer(Cohort), Folder("m")), Manifest(other)));
         Assert.Contains("--runs 1 (now 2)", e.Message);
         Assert.Contains("protocol.json", e.Message);
     }
@@ -149,7 +152,7 @@ public sealed class ProtocolRunnerTests : IDisposable
     public void Fit_result_files_round_trip()
     {
         var result = new FitResult("run01_M1_C0-1", 1, 0xDEADBEEFUL, new FitSummary(7, 0.25, double.NaN),
-            [new EvaluationResult(new ProtocolSetting(Setting.M6, DataPercent: 5), 1, new ChildId(0, 1), [3, 4], [0.5f, -1f], [0.125f, float.Epsilon])]);
+            [new EvaluationResult(new SettingVariant(Setting.M6, DataPercent: 5), 1, new ChildId(0, 1), [3, 4], [0.5f, -1f], [0.125f, float.Epsilon])]);
         var path = Path.Combine(Folder("f"), "x.fit");
         FitResultFile.Write(path, result);
         var read = FitResultFile.TryRead(path)!;

@@ -1,5 +1,8 @@
+using CultureNet.Engine.Sessions;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Data;
-using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Protocol;
@@ -14,15 +17,15 @@ namespace CultureNet.Engine.Tests.Protocol;
 public class SyntheticCohortOrderingTests
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public void GeneratorPlantsSdOverSiAndCrossCultureMaeInBothCultures()
     {
         using var dir = new TempDir();
         SyntheticCohort.Generate(dir.File("store"), new SyntheticCohortOptions { ChildrenPerCulture = 8, FramesPerChild = 400, Dim = 128, Seed = 1 });
         using var store = FeatureStore.Open(dir.File("store"));
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, "synthetic");
-        var plan = ProtocolPlanner.Build(cohort, new ProtocolOptions { Runs = 1, Seed = 1, Settings = ProtocolSetting.TableOne.Where(s => s.Base != Setting.ME).ToList() });
-        var table = new ProtocolRunner(plan, new GenNetTrainer(store), dir.File("results"))
-            .Run(ProtocolManifest.For(plan, "synthetic", synthetic: true)).Reports.Table;
+        var plan = ProtocolPlanner.Build(cohort, new ProtocolOptions { Runs = 1, Seed = 1, Settings = SettingVariant.TableOne.Where(s => s.Base != Setting.ME).ToList() });
+        var table = ProtocolSession.RunAndReport(new ProtocolRunner(plan, new GenNetTrainer(store), dir.File("results")), ProtocolManifest.For(plan, "synthetic", synthetic: true)).Reports.Table;
 
         var si = new[] { Setting.M1, Setting.M2, Setting.M3, Setting.M4 };
         var sd = new[] { Setting.M5, Setting.M6, Setting.M7 };

@@ -1,6 +1,8 @@
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.IO;
 using System.Text.Json;
-using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Reports;
 
 using CultureNet.Engine.Tests.Support;
@@ -16,11 +18,11 @@ public sealed class ReportWritersTests : IDisposable
 
     private static IReadOnlyCollection<EvaluationResult> Results() =>
     [
-        new(new ProtocolSetting(Setting.ME), 1, new ChildId(1, 4), [10, 11], [0.25f, -1f], [0.1f, 0.1f]),
-        new(new ProtocolSetting(Setting.M1), 2, new ChildId(0, 2), [7, 9], [0.5f, 0.75f], [0.4f, 0.8f]),
-        new(new ProtocolSetting(Setting.M1), 1, new ChildId(0, 2), [7, 9], [0.5f, 0.75f], [0.3f, 0.9f]),
-        new(new ProtocolSetting(Setting.M1), 1, new ChildId(1, 4), [10, 11], [0.25f, -1f], [0.2f, -0.5f]),
-        new(new ProtocolSetting(Setting.M1), 2, new ChildId(1, 4), [10, 11], [0.25f, -1f], [0.1f, -0.123456789f]),
+        new(new SettingVariant(Setting.ME), 1, new ChildId(1, 4), [10, 11], [0.25f, -1f], [0.1f, 0.1f]),
+        new(new SettingVariant(Setting.M1), 2, new ChildId(0, 2), [7, 9], [0.5f, 0.75f], [0.4f, 0.8f]),
+        new(new SettingVariant(Setting.M1), 1, new ChildId(0, 2), [7, 9], [0.5f, 0.75f], [0.3f, 0.9f]),
+        new(new SettingVariant(Setting.M1), 1, new ChildId(1, 4), [10, 11], [0.25f, -1f], [0.2f, -0.5f]),
+        new(new SettingVariant(Setting.M1), 2, new ChildId(1, 4), [10, 11], [0.25f, -1f], [0.1f, -0.123456789f]),
     ];
 
     [Fact]
@@ -46,6 +48,8 @@ public sealed class ReportWritersTests : IDisposable
         Assert.StartsWith("ME,C1,4,,,,", perChild[3]);
 
         var md = File.ReadAllText(Path.Combine(Dir, ResultsFolder.Table2Md));
+        // Table II itself, before the appended Statistics section (StatisticsReportTests).
+        md = md[..md.IndexOf("\n## Statistics", StringComparison.Ordinal)];
         Assert.Contains("SYNTHETIC", md);
         Assert.Contains("| Model | C0 ICC [%] | C0 CCC [%] | C0 PC [%] | C0 MAE | C1 ICC [%] |", md);
         var me = md.Split('\n').Single(l => l.StartsWith("| ME |"));

@@ -1,16 +1,18 @@
+using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Metrics;
-using CultureNet.Engine.Protocol;
 using CultureNet.Engine.Reports;
 
 namespace CultureNet.Engine.Tests.Reports;
 
 public class ResultsAggregatorTests
 {
-    private static readonly ProtocolSetting M1 = new(Setting.M1);
-    private static readonly ProtocolSetting ME = new(Setting.ME);
+    private static readonly SettingVariant M1 = new(Setting.M1);
+    private static readonly SettingVariant ME = new(Setting.ME);
     private static readonly ChildId A = new(0, 1), B = new(0, 2), C = new(1, 3);
 
-    private static ChildRunScore S(ProtocolSetting s, int run, ChildId child, double pc, double mae) =>
+    private static ChildRunScore S(SettingVariant s, int run, ChildId child, double pc, double mae) =>
         new(s, run, child, new MetricScores(pc / 2, pc / 4, pc, mae));
 
     [Fact]
@@ -66,7 +68,7 @@ public class ResultsAggregatorTests
     [Fact]
     public void Fig3_analyses_are_kept_per_child_but_not_in_table_two()
     {
-        var variant = new ProtocolSetting(Setting.M1, TrainingChildren: 4);
+        var variant = new SettingVariant(Setting.M1, TrainingChildren: 4);
         var perChild = ResultsAggregator.PerChild([S(M1, 1, A, 0.2, 0.3), S(variant, 1, A, 0.1, 0.3)]);
         Assert.Equal(2, perChild.Count);
         var table = ResultsAggregator.Table2(perChild, new Table2Context("x", 1, SplitMode.Contiguous, 1, false));

@@ -1,7 +1,7 @@
 namespace CultureNet.Engine.Nn.Initializers;
 
 /// <summary>Keras' glorot_uniform: U(−limit, limit) with limit = √(6 / (fan_in + fan_out)).</summary>
-public sealed class GlorotUniform : IInitializer
+public sealed class GlorotUniform
 {
     private readonly int? _seed;
 

@@ -9,7 +9,7 @@ namespace CultureNet.Engine.Nn.Layers;
 public sealed class Dense
 {
     public Dense(int units, string? activation = null, int? inputDim = null, bool trainable = true,
-                 IInitializer? kernelInitializer = null, string? name = null)
+                 GlorotUniform? kernelInitializer = null, string? name = null)
     {
         if (units <= 0) throw new CultureNetException($"Dense: units must be positive, got {units}");
         if (inputDim is <= 0) throw new CultureNetException($"Dense: inputDim must be positive, got {inputDim}");
@@ -26,7 +26,7 @@ public sealed class Dense
     /// <summary>Input width given by the caller (first layer), or inferred from the previous layer once added.</summary>
     public int? InputDim { get; internal set; }
     /// <summary>Null means glorot_uniform drawn from the model's seeded generator.</summary>
-    public IInitializer? KernelInitializer { get; }
+    public GlorotUniform? KernelInitializer { get; }
     /// <summary>Keras-style name (dense_1, dense_2, … in model order) unless one was given.</summary>
     public string? Name { get; internal set; }
 

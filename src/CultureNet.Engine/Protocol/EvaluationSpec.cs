@@ -1,4 +1,0 @@
-namespace CultureNet.Engine.Protocol;
-
-/// <summary>A fit's model scored for one setting on one target child's test rows (its p1 portion, ascending).</summary>
-public sealed record EvaluationSpec(ProtocolSetting Setting, ChildId Child, int[] TestRows);

@@ -1,6 +1,0 @@
-using CultureNet.Engine.Reports;
-
-namespace CultureNet.Engine.Protocol;
-
-/// <summary>What one finished fit leaves behind: its fingerprint, training summary and evaluations.</summary>
-public sealed record FitResult(string Key, int Run, ulong Fingerprint, FitSummary Summary, IReadOnlyList<EvaluationResult> Evaluations);

@@ -1,6 +1,0 @@
-using CultureNet.Engine.Reports;
-
-namespace CultureNet.Engine.Protocol;
-
-/// <summary>What a finished protocol left: Table II, the figure files, and how many fits were resumed.</summary>
-public sealed record ProtocolOutcome(Table2 Table, IReadOnlyList<string> Figures, int TotalFits, int ResumedFits);

@@ -1,0 +1,61 @@
+using CultureNet.Engine.Determinism;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.IO;
+using System.Text.Json;
+using CultureNet.Engine.Reports;
+
+namespace CultureNet.Engine.Protocol.Running;
+
+/// <summary>
+/// protocol.json in a results folder: the arguments the folder was started with. A restart must use the same ones
+/// (the store is identified by its metadata digest, not by its path), or it is refused with the difference named.
+/// </summary>
+public sealed record ProtocolManifest(string Store, ulong CohortDigest, string Settings, int Runs, string Split, long Seed, bool Synthetic)
+{
+    public const string FileName = "protocol.json";
+
+    public static ProtocolManifest For(ProtocolPlan plan, string store, bool synthetic) => new(
+        store, DigestOf(plan.Cohort), string.Join(",", plan.Options.Settings.Select(s => s.Name)), plan.Options.Runs,
+        plan.Options.Split.ToString().ToLowerInvariant(), plan.Options.Seed, synthetic);
+
+    /// <summary>Creates protocol.json, or checks that an existing one matches; throws naming the first difference.</summary>
+    public void EnsureMatches(string folder)
+    {
+        string path = Path.Combine(folder, FileName);
+        if (!File.Exists(path))
+        {
+            AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
+            return;
+        }
+        ProtocolManifest? existing;
+        try { existing = JsonSerializer.Deserialize<ProtocolManifest>(File.ReadAllText(path), Options); }
+        catch (JsonException e) { throw new CultureNetException($"{path}: not a protocol manifest ({e.Message}); choose a new --out folder"); }
+        if (existing is null) throw new CultureNetException($"{path}: empty protocol manifest; choose a new --out folder");
+        string? difference =
+            existing.CohortDigest != CohortDigest ? $"a different store (was {existing.Store})" :
+            existing.Settings != Settings ? $"settings {existing.Settings} (now {Settings})" :
+            existing.Runs != Runs ? $"--runs {existing.Runs} (now {Runs})" :
+            existing.Split != Split ? $"--split {existing.Split} (now {Split})" :
+            existing.Seed != Seed ? $"--seed {existing.Seed} (now {Seed})" : null;
+        if (difference is not null)
+            throw new CultureNetException(
+                $"{path}: this results folder was started with {difference}; resume with the same arguments or choose a new --out folder");
+    }
+
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>FNV-1a digest of the four metadata columns.</summary>
+    public static ulong DigestOf(CohortMetadata cohort)
+    {
+        var h = new Fnv1a64();
+        for (int r = 0; r < cohort.RowCount; r++)
+        {
+            h.Add((uint)cohort.CultureColumn[r]);
+            h.Add((uint)cohort.ChildColumn[r]);
+            h.Add((uint)cohort.FrameColumn[r]);
+            h.Add(BitConverter.SingleToUInt32Bits(cohort.LabelColumn[r]));
+        }
+        return SeedScheme.Mix(h.Value);
+    }
+}

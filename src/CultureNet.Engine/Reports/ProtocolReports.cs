@@ -1,0 +1,18 @@
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
+
+namespace CultureNet.Engine.Reports;
+
+/// <summary>The reports of a protocol run, rebuilt from every fit's result into its results folder.</summary>
+public static class ProtocolReports
+{
+    /// <summary>Writes the tables (<see cref="ResultsFolder.WriteReports"/>) and fits.csv; returns the scores.</summary>
+    public static ReportSet Write(string folder, ProtocolPlan plan, ProtocolRunResult run, ProtocolManifest manifest)
+    {
+        var evaluations = run.Fits.SelectMany(r => r.Evaluations).ToArray();
+        var reports = ResultsFolder.WriteReports(folder, evaluations,
+            new Table2Context(manifest.Store, plan.Options.Runs, plan.Options.Split, plan.Options.Seed, manifest.Synthetic));
+        FitsCsv.Write(Path.Combine(folder, ResultsFolder.Fits), run.Fits);
+        return reports;
+    }
+}
