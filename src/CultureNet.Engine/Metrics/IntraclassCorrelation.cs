@@ -20,12 +20,16 @@ public static class IntraclassCorrelation
         return Icc31(MetricInput.Widen(labels), MetricInput.Widen(predictions));
     }
 
-    public static double Icc31(ReadOnlySpan<double> labels, ReadOnlySpan<double> predictions)
+    public static double Icc31(ReadOnlySpan<double> labels, ReadOnlySpan<double> predictions) =>
+        MetricInput.DefinedOrZero(Icc31Undefined(labels, predictions));
+
+    /// <summary>The ICC as the ANOVA gives it: NaN or ±∞ where it is undefined (fewer than two frames, no variance).</summary>
+    internal static double Icc31Undefined(ReadOnlySpan<double> labels, ReadOnlySpan<double> predictions)
     {
         MetricInput.CheckPair(labels.Length, predictions.Length);
         int n = labels.Length;
         const int k = 2;
-        if (n < 2) return 0.0;
+        if (n < 2) return double.NaN;
 
         double labelMean = MetricInput.Mean(labels);
         double predictionMean = MetricInput.Mean(predictions);
@@ -44,6 +48,6 @@ public static class IntraclassCorrelation
         }
         double msRows = ssRows / (n - 1);
         double msError = ssError / ((n - 1) * (k - 1));
-        return MetricInput.DefinedOrZero((msRows - msError) / (msRows + (k - 1) * msError));
+        return (msRows - msError) / (msRows + (k - 1) * msError);
     }
 }

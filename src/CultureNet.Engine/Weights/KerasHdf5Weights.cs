@@ -12,12 +12,23 @@ internal static class KerasHdf5Weights
 {
     private const int StringLength = 64;
 
-    public static void Write(Stream stream, IReadOnlyList<LayerWeights> layers)
+    public static void Write(Stream stream, IReadOnlyList<LayerWeights> layers) => Write(stream, layers, KerasHdf5Layout.Default);
+
+    public static void Write(Stream stream, IReadOnlyList<LayerWeights> layers, KerasHdf5Layout layout)
     {
         var file = new H5File();
-        file.Attributes["layer_names"] = layers.Select(l => l.Name).ToArray();
+        var names = layers.Select(l => l.Name);
+        if (layout.InputLayerName is { } input)
+        {
+            // A functional model's InputLayer: listed first, a group with no weights (Keras writes an empty weight_names).
+            names = names.Prepend(input);
+            var inputGroup = new H5Group();
+            inputGroup.Attributes["weight_names"] = Array.Empty<string>();
+            file[input] = inputGroup;
+        }
+        file.Attributes["layer_names"] = names.ToArray();
         file.Attributes["backend"] = "tensorflow";
-        file.Attributes["keras_version"] = "2.2.4";
+        file.Attributes["keras_version"] = layout.KerasVersion;
         foreach (var layer in layers)
         {
             var kernel = new float[layer.KernelRows, layer.KernelCols];

@@ -25,6 +25,10 @@ public static class WeightFile
         });
     }
 
+    /// <summary>Writes layers in a chosen variant of Keras' save_weights layout (atomically).</summary>
+    public static void WriteKerasHdf5(string path, IReadOnlyList<LayerWeights> layers, KerasHdf5Layout layout) =>
+        AtomicFile.Write(path, stream => KerasHdf5Weights.Write(stream, layers, layout));
+
     public static void LoadWeights(Sequential model, string path)
     {
         if (!File.Exists(path)) throw new CultureNetException($"{path}: weight file not found");

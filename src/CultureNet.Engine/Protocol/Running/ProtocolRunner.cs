@@ -51,7 +51,7 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
         {
             var run = plan.GetRun(runNumber);
             var finished = finishedByRun[runNumber];
-            var pending = run.Fits.Where(f => f.ParentKey is not null && !finished.ContainsKey(f.Key))
+            var pending = run.Fits.Where(f => f.ParentKey is not null && !finished.ContainsKey(f.Key) && run.Owns(f.ParentKey))
                 .GroupBy(f => f.ParentKey!).ToDictionary(g => g.Key, g => g.Count());
             using var models = new ModelCache();
             foreach (var fit in run.Fits)
@@ -63,11 +63,17 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
                     result = Execute(run, fit, models, pending, cancellation);
                     done++;
                     progress?.Report(new ProtocolProgress(done, plan.TotalFits, resumed, null, clock.Elapsed));
-                    if (fit.ParentKey is { } parent && --pending[parent] == 0) Release(run[parent], models);
+                    if (fit.ParentKey is { } parent && run.Owns(parent) && --pending[parent] == 0) Release(run[parent], models);
                 }
                 results.Add(result);
             }
-            foreach (var fit in run.Fits.Where(f => run.HasDependents(f.Key))) Release(fit, models);
+            if (!run.IsShared) foreach (var fit in run.Fits.Where(f => run.HasDependents(f.Key))) Release(fit, models);
+        }
+        // The shared run's models serve every run (reloaded from their checkpoints); kept until the last run is done.
+        if (plan.SharedRun is { } shared)
+        {
+            using var none = new ModelCache();
+            foreach (var fit in shared.Fits.Where(f => shared.HasDependents(f.Key))) Release(fit, none);
         }
 
         string checkpoints = Path.Combine(Folder, CheckpointsFolder);
@@ -117,7 +123,7 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
                 Trained?.Invoke(fit, model);
                 var evaluations = fit.Evaluations.Select(e => Evaluation(fit, e, model.Predict(e.TestRows))).ToArray();
                 result = new FitResult(fit.Key, fit.Run, fingerprint, model.Summary, evaluations);
-                if (pending.TryGetValue(fit.Key, out int dependents) && dependents > 0)
+                if ((pending.TryGetValue(fit.Key, out int dependents) && dependents > 0) || (run.IsShared && run.HasDependents(fit.Key)))
                 {
                     string checkpoint = CheckpointPath(fit);
                     Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
