@@ -9,7 +9,8 @@ namespace CultureNet.Engine.Metrics;
 /// <remarks>
 /// Undefined results (NaN or ±∞: fewer than two frames, both series constant, non-finite inputs) count as 0, as in the
 /// reference. The reference additionally drops frames whose label is exactly −1 (its "unknown label" marker) before the
-/// ICC only; −1 is a valid engagement value on the [−1, 1] scale, so this implementation keeps every frame.
+/// ICC only; −1 is a valid engagement value on the [−1, 1] scale, so this implementation keeps every frame
+/// (<see cref="ReleasedMetrics"/> follows the reference for <c>--conventions reference</c>).
 /// The ICC is symmetric in the two raters.
 /// </remarks>
 public static class IntraclassCorrelation
