@@ -13,9 +13,14 @@ public static class PythonNumbers
     public static string Repr(double value) =>
         NonFinite(value) ?? Shortest(value.ToString("R", CultureInfo.InvariantCulture));
 
-    /// <summary><c>str(np.float32(v))</c>: the shortest digits that round-trip as float32, in the same layout as repr.</summary>
-    public static string Float32(float value) =>
-        NonFinite(value) ?? Shortest(value.ToString("R", CultureInfo.InvariantCulture));
+    /// <summary><c>str(np.float32(v))</c>: the shortest digits that round-trip as float32, positional when the value (not
+    /// its digits: 1e-4f is just below 1e-4) is 0 or 1e-4 ≤ |v| &lt; 1e16, as numpy's scalar str decides.</summary>
+    public static string Float32(float value)
+    {
+        double magnitude = Math.Abs((double)value);
+        return NonFinite(value) ?? Shortest(value.ToString("R", CultureInfo.InvariantCulture),
+            positional: magnitude == 0 || (magnitude >= 1e-4 && magnitude < 1e16));
+    }
 
     /// <summary><c>'%.18e' % v</c>: <c>4.127000000000000000e-01</c>, <c>nan</c>, <c>inf</c>.</summary>
     public static string Scientific18(double value)
@@ -31,7 +36,9 @@ public static class PythonNumbers
         double.IsNaN(value) ? "nan" : double.IsPositiveInfinity(value) ? "inf" : double.IsNegativeInfinity(value) ? "-inf" : null;
 
     /// <summary>Python's layout of .NET's shortest round-trip text ("1E-05", "123.5", "-0", "1.5E+16").</summary>
-    private static string Shortest(string roundTrip)
+    /// <param name="positional">Whether to write the digits positionally; by default Python's repr rule on the decimal
+    /// exponent of the digits.</param>
+    private static string Shortest(string roundTrip, bool? positional = null)
     {
         bool negative = roundTrip.StartsWith('-');
         string s = negative ? roundTrip[1..] : roundTrip;
@@ -51,7 +58,7 @@ public static class PythonNumbers
         point -= leading;
         string sign = negative ? "-" : "";
         if (digits.Length == 0) return sign + "0.0";
-        if (point > -4 && point <= 16)
+        if (positional ?? (point > -4 && point <= 16))
         {
             if (point <= 0) return sign + "0." + new string('0', -point) + digits;
             if (point >= digits.Length) return sign + digits + new string('0', point - digits.Length) + ".0";
