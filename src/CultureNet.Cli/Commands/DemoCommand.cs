@@ -18,7 +18,8 @@ public static class DemoCommand
         var frames = new Option<int>("--frames") { Description = "frames per child of the synthetic cohort", DefaultValueFactory = _ => 500 };
         var dim = new Option<int>("--dim") { Description = "feature dimension of the synthetic cohort", DefaultValueFactory = _ => 256 };
         var seed = new Option<long>("--seed") { Description = "seed of the cohort and of the protocol", DefaultValueFactory = _ => 1 };
-        var command = new Command("demo", "Run the whole protocol on a small generated (SYNTHETIC) cohort: Table II and Fig. 3") { output, runs, frames, dim, seed };
+        var conventions = ProtocolCommand.ConventionsOption();
+        var command = new Command("demo", "Run the whole protocol on a small generated (SYNTHETIC) cohort: Table II and Fig. 3") { output, runs, frames, dim, seed, conventions };
         command.SetAction(r => CliRunner.Guard(() =>
         {
             string folder = r.GetValue(output)!;
@@ -34,8 +35,11 @@ public static class DemoCommand
                 Console.WriteLine($"generating the synthetic cohort: 2 cultures × {cohort.ChildrenPerCulture} children × {cohort.FramesPerChild} frames × {cohort.Dim} features → {store}");
                 SyntheticCohort.Generate(store, cohort);
             }
-            return ProtocolCommand.Execute(store, Path.Combine(folder, $"results-runs{r.GetValue(runs)}"),
-                new ProtocolOptions { Runs = r.GetValue(runs), Seed = r.GetValue(seed) });
+            var chosen = ProtocolCommand.ParseConventions(r.GetValue(conventions)!);
+            // Paper-convention results keep the folder name they had before --conventions existed.
+            string results = chosen == ProtocolConventions.Paper ? $"results-runs{r.GetValue(runs)}" : $"results-reference-runs{r.GetValue(runs)}";
+            return ProtocolCommand.Execute(store, Path.Combine(folder, results),
+                new ProtocolOptions { Runs = r.GetValue(runs), Seed = r.GetValue(seed), Conventions = chosen });
         }));
         return command;
     }

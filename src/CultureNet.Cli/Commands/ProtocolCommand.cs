@@ -21,12 +21,13 @@ public static class ProtocolCommand
         var runs = new Option<int>("--runs") { Description = "runs, each with fresh models (and fresh random splits)", DefaultValueFactory = _ => 10 };
         var split = new Option<string>("--split") { Description = "contiguous (released code: first 20% trains, last 80% tests) or random (seeded per run)", DefaultValueFactory = _ => "contiguous" };
         var seed = new Option<long>("--seed") { Description = "base seed of splits, weight initialisation and shuffling", DefaultValueFactory = _ => 42 };
+        var conventions = ConventionsOption();
         var analyses = new Option<string>("--analyses") { Description = "fig3: also run the Fig. 3 analyses of M1 and M6 (more fits); none: only the settings", DefaultValueFactory = _ => "fig3" };
         var shard = new Option<string?>("--shard") { Description = "I/N: train only shard I of N into the shared --out folder (any number of processes, hosts over a shared file system); then run the command without --shard to finish and write the reports" };
         var threads = new Option<int>("--threads") { Description = "engine threads (0 = all cores the process may use); results are deterministic per thread count, so shards of one folder should agree", DefaultValueFactory = _ => 0 };
         var command = new Command("protocol", "Run the evaluation protocol (Table II and Fig. 3) over a feature store; resumable")
         {
-            store, output, settings, runs, split, seed, analyses, shard, threads,
+            store, output, conventions, settings, runs, split, seed, analyses, shard, threads,
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
@@ -38,6 +39,7 @@ public static class ProtocolCommand
                 Split = ParseSplit(r.GetValue(split)!),
                 Seed = r.GetValue(seed),
                 Fig3Analyses = ParseAnalyses(r.GetValue(analyses)!),
+                Conventions = ParseConventions(r.GetValue(conventions)!),
             };
             return r.GetValue(shard) is { } part
                 ? ExecuteShard(r.GetValue(store)!, r.GetValue(output)!, options, Shard.Parse(part))
@@ -70,6 +72,20 @@ public static class ProtocolCommand
         "contiguous" => SplitMode.Contiguous,
         "random" => SplitMode.Random,
         _ => throw new CultureNetException($"--split '{text}': expected contiguous or random"),
+    };
+
+    /// <summary><c>--conventions reference|paper</c>, reference by default (docs/protocol.md, "Two conventions").</summary>
+    public static Option<string> ConventionsOption() => new("--conventions")
+    {
+        Description = "reference: what the released code does (and its Reports/ and Weights/ in reference/); paper: what the paper's text says",
+        DefaultValueFactory = _ => "reference",
+    };
+
+    public static ProtocolConventions ParseConventions(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "reference" => ProtocolConventions.Reference,
+        "paper" => ProtocolConventions.Paper,
+        _ => throw new CultureNetException($"--conventions '{text}': expected reference or paper"),
     };
 
     public static bool ParseAnalyses(string text) => text.Trim().ToLowerInvariant() switch

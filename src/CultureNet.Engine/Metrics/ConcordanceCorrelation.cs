@@ -17,11 +17,15 @@ public static class ConcordanceCorrelation
         return Ccc(MetricInput.Widen(labels), MetricInput.Widen(predictions));
     }
 
-    public static double Ccc(ReadOnlySpan<double> labels, ReadOnlySpan<double> predictions)
+    public static double Ccc(ReadOnlySpan<double> labels, ReadOnlySpan<double> predictions) =>
+        MetricInput.DefinedOrZero(CccUndefined(labels, predictions));
+
+    /// <summary>The CCC as numpy computes it: 0/0 (both series constant and equal, or no elements) is NaN.</summary>
+    internal static double CccUndefined(ReadOnlySpan<double> labels, ReadOnlySpan<double> predictions)
     {
         MetricInput.CheckPair(labels.Length, predictions.Length);
         int n = labels.Length;
-        if (n == 0) return 0.0;
+        if (n == 0) return double.NaN;
         double my = MetricInput.Mean(labels), mp = MetricInput.Mean(predictions);
         double syy = 0, spp = 0, syp = 0;
         for (int i = 0; i < n; i++)
@@ -32,7 +36,6 @@ public static class ConcordanceCorrelation
             syp += dy * dp;
         }
         double denominator = syy / n + spp / n + (my - mp) * (my - mp);
-        if (denominator == 0) return 0.0;
-        return MetricInput.DefinedOrZero(2 * (syp / n) / denominator);
+        return 2 * (syp / n) / denominator;
     }
 }

@@ -9,7 +9,8 @@ namespace CultureNet.Engine.Metrics;
 /// <remarks>
 /// Undefined results (NaN or ±∞: fewer than two frames, both series constant, non-finite inputs) count as 0, as in the
 /// reference. The reference additionally drops frames whose label is exactly −1 (its "unknown label" marker) before the
-/// ICC only; −1 is a valid engagement value on the [−1, 1] scale, so this implementation keeps every frame.
+/// ICC only; −1 is a valid engagement value on the [−1, 1] scale, so this implementation keeps every frame
+/// (<see cref="ReleasedMetrics"/> follows the reference for <c>--conventions reference</c>).
 /// The ICC is symmetric in the two raters.
 /// </remarks>
 public static class IntraclassCorrelation
@@ -20,12 +21,16 @@ public static class IntraclassCorrelation
         return Icc31(MetricInput.Widen(labels), MetricInput.Widen(predictions));
     }
 
-    public static double Icc31(ReadOnlySpan<double> labels, ReadOnlySpan<double> predictions)
+    public static double Icc31(ReadOnlySpan<double> labels, ReadOnlySpan<double> predictions) =>
+        MetricInput.DefinedOrZero(Icc31Undefined(labels, predictions));
+
+    /// <summary>The ICC as the ANOVA gives it: NaN or ±∞ where it is undefined (fewer than two frames, no variance).</summary>
+    internal static double Icc31Undefined(ReadOnlySpan<double> labels, ReadOnlySpan<double> predictions)
     {
         MetricInput.CheckPair(labels.Length, predictions.Length);
         int n = labels.Length;
         const int k = 2;
-        if (n < 2) return 0.0;
+        if (n < 2) return double.NaN;
 
         double labelMean = MetricInput.Mean(labels);
         double predictionMean = MetricInput.Mean(predictions);
@@ -44,6 +49,6 @@ public static class IntraclassCorrelation
         }
         double msRows = ssRows / (n - 1);
         double msError = ssError / ((n - 1) * (k - 1));
-        return MetricInput.DefinedOrZero((msRows - msError) / (msRows + (k - 1) * msError));
+        return (msRows - msError) / (msRows + (k - 1) * msError);
     }
 }

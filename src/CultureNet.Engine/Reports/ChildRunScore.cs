@@ -11,10 +11,15 @@ namespace CultureNet.Engine.Reports;
 /// </summary>
 public sealed record ChildRunScore(SettingVariant Setting, int Run, ChildId Child, MetricScores Scores)
 {
-    public static ChildRunScore From(EvaluationResult result)
+    public static ChildRunScore From(EvaluationResult result) => From(result, ProtocolConventions.Paper);
+
+    /// <summary>Scored as the conventions say: <see cref="ReleasedMetrics"/> for the reference ones.</summary>
+    public static ChildRunScore From(EvaluationResult result, ProtocolConventions conventions)
     {
         result.Validate();
-        var scores = MetricScores.Compute(result.Labels, result.Predictions);
+        var scores = conventions == ProtocolConventions.Reference
+            ? ReleasedMetrics.Compute(result.Labels, result.Predictions)
+            : MetricScores.Compute(result.Labels, result.Predictions);
         if (!result.Setting.Base.HasCorrelations())
             scores = scores with { Icc = double.NaN, Ccc = double.NaN, Pc = double.NaN };
         return new ChildRunScore(result.Setting, result.Run, result.Child, scores);

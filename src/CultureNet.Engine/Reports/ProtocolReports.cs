@@ -9,10 +9,15 @@ public static class ProtocolReports
     /// <summary>Writes the tables (<see cref="ResultsFolder.WriteReports"/>) and fits.csv; returns the scores.</summary>
     public static ReportSet Write(string folder, ProtocolPlan plan, ProtocolRunResult run, ProtocolManifest manifest)
     {
-        var evaluations = run.Fits.SelectMany(r => r.Evaluations).ToArray();
+        // The shared run 0 (M7's released prelim stages) is not a setting's score; reference/ reports it.
+        var evaluations = run.Fits.Where(r => r.Run >= 1).SelectMany(r => r.Evaluations).ToArray();
         var reports = ResultsFolder.WriteReports(folder, evaluations,
-            new Table2Context(manifest.Store, plan.Options.Runs, plan.Options.Split, plan.Options.Seed, manifest.Synthetic));
+            new Table2Context(manifest.Store, plan.Options.Runs, plan.Options.Split, plan.Options.Seed, manifest.Synthetic,
+                plan.Options.Conventions));
         FitsCsv.Write(Path.Combine(folder, ResultsFolder.Fits), run.Fits);
+        CompositionCsv.Write(Path.Combine(folder, ProtocolRunner.FitsFolder, CompositionCsv.FileName), plan);
+        if (plan.Options.Conventions == ProtocolConventions.Reference)
+            ReleasedReports.Write(Path.Combine(folder, ReleasedReports.Folder), plan, run.Fits);
         return reports;
     }
 }

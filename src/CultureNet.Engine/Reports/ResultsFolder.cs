@@ -18,7 +18,7 @@ public static class ResultsFolder
     public static ReportSet WriteReports(string folder, IReadOnlyCollection<EvaluationResult> results, Table2Context context)
     {
         Directory.CreateDirectory(folder);
-        var perChild = ResultsAggregator.PerChild(results.Select(ChildRunScore.From));
+        var perChild = ResultsAggregator.PerChild(results.Select(r => ChildRunScore.From(r, context.Conventions)));
         var table = ResultsAggregator.Table2(perChild, context);
         var statistics = ProtocolStatistics.Compute(perChild, table);
         PredictionsCsv.Write(Path.Combine(folder, Predictions), results);

@@ -3,7 +3,8 @@ using CultureNet.Engine.Protocol.Planning;
 namespace CultureNet.Engine.Reports;
 
 /// <summary>Where a Table II came from; printed with it.</summary>
-public sealed record Table2Context(string Source, int Runs, SplitMode Split, long Seed, bool Synthetic);
+public sealed record Table2Context(string Source, int Runs, SplitMode Split, long Seed, bool Synthetic,
+    ProtocolConventions Conventions = ProtocolConventions.Paper);
 
 /// <summary>The paper's Table II: rows M1–M7, ME (those that were run), per culture ICC, CCC, PC [%] and MAE.</summary>
 public sealed record Table2(IReadOnlyList<byte> Cultures, IReadOnlyList<Setting> Settings, IReadOnlyList<Table2Entry> Entries, Table2Context Context)

@@ -1,4 +1,5 @@
 using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
 using System.Text;
 
 namespace CultureNet.Engine.Reports;
@@ -10,7 +11,9 @@ public static class Table2Markdown
     {
         var ctx = table.Context;
         var sb = new StringBuilder();
-        sb.Append("# Table II").Append(ctx.Synthetic ? " (SYNTHETIC data)" : "").Append('\n').Append('\n');
+        sb.Append("# Table II").Append(ctx.Synthetic ? " (SYNTHETIC data)" : "");
+        if (ctx.Conventions == ProtocolConventions.Reference) sb.Append(" — ").Append(ReferenceConventionsNote);
+        sb.Append('\n').Append('\n');
         if (ctx.Synthetic) sb.Append("> ").Append(Table2.SyntheticNote).Append('\n').Append('\n');
         sb.Append(Caption(table)).Append('\n').Append('\n');
 
@@ -33,6 +36,10 @@ public static class Table2Markdown
         }
         return sb.ToString();
     }
+
+    /// <summary>Named in the title of a Table II made with <c>--conventions reference</c>.</summary>
+    public const string ReferenceConventionsNote =
+        "conventions: reference (the released code's test rows, M2/M3 data, shared M7 stages and undefined-metric rules)";
 
     public static readonly string[] Metrics = ["ICC [%]", "CCC [%]", "PC [%]", "MAE"];
 

@@ -5,6 +5,7 @@ using CultureNet.Engine.Models;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Reports;
+using CultureNet.Engine.Weights;
 
 namespace CultureNet.Engine.Sessions;
 
@@ -48,7 +49,9 @@ public static class ProtocolSession
         var plan = ProtocolPlanner.Build(cohort, options with { Settings = WithAnalyses(options, cohort) });
         var trainer = new GenNetTrainer(store, options.Training);
         var manifest = ProtocolManifest.For(plan, Path.GetFullPath(storePath), store.IsSynthetic);
-        var runner = new ProtocolRunner(plan, trainer, resultsFolder) { Trained = KeepCultureNet(plan, resultsFolder), Shard = shard };
+        var keep = KeepCultureNet(plan, resultsFolder);
+        if (plan.Options.Conventions == ProtocolConventions.Reference) keep += KeepReleasedWeights(plan, resultsFolder);
+        var runner = new ProtocolRunner(plan, trainer, resultsFolder) { Trained = keep, Shard = shard };
         return (plan, runner, manifest);
     }
 
@@ -71,11 +74,43 @@ public static class ProtocolSession
     private static Action<FitSpec, ITrainedModel> KeepCultureNet(ProtocolPlan plan, string folder)
     {
         int last = plan.Options.Runs;
-        var names = plan.Cohort.Cultures.ToDictionary(c => ProtocolPlanner.M7CultureKey(last, c), c => $"culture_{CultureLabels.Code(c)}");
-        foreach (var child in plan.Cohort.Children) names[ProtocolPlanner.M7ChildKey(last, child)] = $"child_{child.Token}";
+        var lastRun = plan.GetRun(last);
+        var names = new Dictionary<string, string>();
+        foreach (var child in plan.Cohort.Children)
+        {
+            string key = ProtocolPlanner.M7ChildKey(last, child);
+            if (!lastRun.TryGet(key, out var fit)) continue;
+            names[key] = $"child_{child.Token}";
+            // The culture stage the child's layer starts from: this run's, or the shared one (reference conventions).
+            names[fit.ParentKey!] = $"culture_{CultureLabels.Code(child.Culture)}";
+        }
         return (fit, model) =>
         {
             if (names.TryGetValue(fit.Key, out var name)) model.Save(Path.Combine(folder, ModelsFolder, name + ".npz"));
+        };
+    }
+
+    /// <summary>reference/Weights/&lt;name&gt;_weights.h5 as the released code leaves them: the last fit of each name in its
+    /// order, in Keras 2.2.2's save_weights layout of its functional genNet.</summary>
+    private static Action<FitSpec, ITrainedModel> KeepReleasedWeights(ProtocolPlan plan, string folder)
+    {
+        var files = ReleasedReports.WeightFiles(plan);
+        return (fit, model) =>
+        {
+            if (!files.TryGetValue(fit.Key, out var file)) return;
+            string path = Path.Combine(folder, ReleasedReports.Folder, file);
+            string npz = Path.Combine(Path.GetDirectoryName(path)!, $".{fit.Key}.{Environment.ProcessId}.npz");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            try
+            {
+                model.Save(npz);
+                var layers = WeightFile.Read(npz).Select((l, i) => l with { Name = $"dense_{i + 1}" }).ToArray();
+                WeightFile.WriteKerasHdf5(path, layers, KerasHdf5Layout.ReleasedGenNet);
+            }
+            finally
+            {
+                if (File.Exists(npz)) File.Delete(npz);
+            }
         };
     }
 

@@ -11,16 +11,18 @@ namespace CultureNet.Engine.Weights;
 /// </summary>
 internal static class KerasHdf5Weights
 {
-    public const string KerasVersion = "2.2.4";
+    public static string KerasVersion => KerasHdf5Layout.Default.KerasVersion;
 
     /// <summary>Keras' HDF5_OBJECT_HEADER_LIMIT: the largest attribute HDF5 keeps in an object header.</summary>
     public const int AttributeLimit = 64512;
 
-    public static void Write(Stream stream, IReadOnlyList<LayerWeights> layers)
+    public static void Write(Stream stream, IReadOnlyList<LayerWeights> layers) => Write(stream, layers, KerasHdf5Layout.Default);
+
+    public static void Write(Stream stream, IReadOnlyList<LayerWeights> layers, KerasHdf5Layout layout)
     {
         var file = new H5File();
-        var options = Options(layers.SelectMany(Strings));
-        Fill(file, layers, options.DefaultStringLength);
+        var options = Options(layers.SelectMany(Strings).Concat(layout.InputLayerName is { } n ? [n] : []));
+        Fill(file, layers, options.DefaultStringLength, layout);
         file.Write(stream, options);
     }
 
@@ -29,16 +31,26 @@ internal static class KerasHdf5Weights
     /// <paramref name="stringLength"/> bytes each, layer_names is split into chunks of at most
     /// <see cref="AttributeLimit"/> bytes as Keras' save_attributes_to_hdf5_group splits it.
     /// </summary>
-    public static void Fill(H5Group group, IReadOnlyList<LayerWeights> layers, int stringLength)
+    public static void Fill(H5Group group, IReadOnlyList<LayerWeights> layers, int stringLength, KerasHdf5Layout? layout = null)
     {
-        var names = layers.Select(l => l.Name).ToArray();
+        layout ??= KerasHdf5Layout.Default;
+        IEnumerable<string> listed = layers.Select(l => l.Name);
+        if (layout.InputLayerName is { } input)
+        {
+            // A functional model's InputLayer: listed first, a group with no weights (Keras writes an empty weight_names).
+            listed = listed.Prepend(input);
+            var inputGroup = new H5Group();
+            inputGroup.Attributes["weight_names"] = Array.Empty<string>();
+            group[input] = inputGroup;
+        }
+        var names = listed.ToArray();
         int perChunk = Math.Max(1, AttributeLimit / stringLength);
         if (names.Length <= perChunk) group.Attributes["layer_names"] = names;
         else
             for (int chunk = 0; chunk * perChunk < names.Length; chunk++)
                 group.Attributes[$"layer_names{chunk}"] = names.Skip(chunk * perChunk).Take(perChunk).ToArray();
         group.Attributes["backend"] = "tensorflow";
-        group.Attributes["keras_version"] = KerasVersion;
+        group.Attributes["keras_version"] = layout.KerasVersion;
         foreach (var layer in layers)
         {
             var inner = new H5Group { ["kernel:0"] = new H5Dataset(layer.Kernel2D()) };

@@ -31,6 +31,10 @@ public static class WeightFile
         });
     }
 
+    /// <summary>Writes layers in a chosen variant of Keras' save_weights layout (atomically).</summary>
+    public static void WriteKerasHdf5(string path, IReadOnlyList<LayerWeights> layers, KerasHdf5Layout layout) =>
+        KerasModels.Write(path, stream => KerasHdf5Weights.Write(stream, layers, layout));
+
     public static void LoadWeights(Sequential model, string path)
     {
         var found = KerasModels.Read(path, compile: false).Weights;

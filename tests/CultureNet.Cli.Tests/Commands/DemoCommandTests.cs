@@ -20,8 +20,12 @@ public class DemoCommandTests
         Assert.Contains("generating the synthetic cohort", first.Stdout);
         Assert.Contains("Table II, culture C0 — SYNTHETIC data", first.Stdout);
         Assert.Contains("Table II, culture C1 — SYNTHETIC data", first.Stdout);
-        string results = Path.Combine(dir.Path, "results-runs1");
+        // The default conventions are the released code's: their own results folder, with its Reports/ and Weights/.
+        string results = Path.Combine(dir.Path, "results-reference-runs1");
         Assert.Contains("SYNTHETIC", File.ReadAllText(Path.Combine(results, ResultsFolder.Table2Md)));
+        Assert.Contains("\"conventions\": \"reference\"", File.ReadAllText(Path.Combine(results, "protocol.json")));
+        Assert.True(File.Exists(Path.Combine(results, ReleasedReports.Folder, "Reports", "ExperimentdS_deep_m7", "final_report.csv")));
+        Assert.True(File.Exists(Path.Combine(results, ReleasedReports.Folder, "Weights", "m7_prelim_weights.h5")));
         Assert.Equal(7, Directory.GetFiles(Path.Combine(results, "figures"), "*.png").Length);
         // The last run's CultureNet: a last layer per culture and per child over one body.
         using (var culturenet = CultureNetModel.Load(Path.Combine(results, "models")))

@@ -57,6 +57,36 @@ public class ProtocolCommandTests
     }
 
     [Fact]
+    public void Reference_conventions_refuse_unequal_cultures_and_the_random_split()
+    {
+        using var dir = new TempDir();
+        var unequal = Protocol(dir, Store(dir, [(0, 1), (0, 2), (0, 4), (1, 3), (1, 5)], _ => 20));
+        Assert.Equal(1, unequal.ExitCode);
+        Assert.Contains("the released code pairs the cultures' children by position, but culture C0 has 3 children and culture C1 has 2 children", unequal.Stderr);
+        Assert.Single(unequal.Stderr.Trim().Split('\n'));
+        string store = Store(dir, [(0, 1), (0, 2), (1, 3), (1, 4)], _ => 20);
+        var random = Protocol(dir, store, "--split", "random");
+        Assert.Equal(1, random.ExitCode);
+        Assert.Contains("--split random: the released code has no random split; use --conventions paper for it", random.Stderr);
+        Assert.False(Directory.Exists(dir.File("out")));
+        var conventions = Protocol(dir, store, "--conventions", "keras");
+        Assert.Equal(1, conventions.ExitCode);
+        Assert.Contains("--conventions 'keras': expected reference or paper", conventions.Stderr);
+    }
+
+    [Fact]
+    public void A_restart_with_other_conventions_is_refused()
+    {
+        using var dir = new TempDir();
+        string store = Store(dir, [(0, 1), (0, 2), (1, 3), (1, 4)], _ => 20);
+        var first = Protocol(dir, store, "--settings", "ME", "--conventions", "paper");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var again = Protocol(dir, store, "--settings", "ME");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("this results folder was started with --conventions paper (now reference)", again.Stderr);
+    }
+
+    [Fact]
     public void A_missing_store_is_refused()
     {
         using var dir = new TempDir();

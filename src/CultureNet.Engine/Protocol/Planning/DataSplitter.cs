@@ -11,7 +11,8 @@ public static class DataSplitter
     /// <summary>The fewest frames a child may have: 2 in p2 (training) and 2 in p1 (a correlation needs two points).</summary>
     public const int MinimumFrames = 10;
 
-    public static ChildSplit Split(CohortMetadata cohort, ChildId child, SplitMode mode, long seed, int run)
+    public static ChildSplit Split(CohortMetadata cohort, ChildId child, SplitMode mode, long seed, int run,
+        ProtocolConventions conventions = ProtocolConventions.Paper)
     {
         var range = cohort.RangeOf(child);
         int n = range.Count;
@@ -20,6 +21,12 @@ public static class DataSplitter
                 $"{cohort.Source}: child {child} has {n} frames; a 20/80 split needs at least {MinimumFrames} (2 training frames in p2 and the rest in p1)");
         int p2Count = P2Count(n);
         int siTrainCount = n * 4 / 5;
+        if (conventions == ProtocolConventions.Reference)
+        {
+            if (mode != SplitMode.Contiguous)
+                throw new CultureNetException("--split random: the released code has no random split; use --conventions paper for it");
+            return ReleasedSplit(child, range.ToArray());
+        }
         if (mode == SplitMode.Contiguous)
         {
             var rows = range.ToArray();
@@ -41,6 +48,20 @@ public static class DataSplitter
             siValidation: p2Order.Order().ToArray());
     }
 
-    public static IReadOnlyDictionary<ChildId, ChildSplit> SplitAll(CohortMetadata cohort, SplitMode mode, long seed, int run) =>
-        cohort.Children.ToDictionary(c => c, c => Split(cohort, c, mode, seed, run));
+    /// <summary>
+    /// The released <c>load_data</c>'s parts, in its double arithmetic: p2 = <c>[0, int(n*0.2))</c>, SI training rows
+    /// <c>[0, int(n*0.8))</c>, SI validation rows <c>[int(n*0.8), n)</c>, test rows <c>[int(n*(1-0.8)), n)</c>. 1 − 0.8 is
+    /// 0.19999999999999996, so the test rows start one frame early when 5 divides n (that frame is also in p2).
+    /// </summary>
+    private static ChildSplit ReleasedSplit(ChildId child, int[] rows)
+    {
+        int n = rows.Length;
+        int p2 = (int)(n * 0.2), siTrain = (int)(n * 0.8), testStart = (int)(n * (1 - 0.8));
+        return new ChildSplit(child, n, p2Order: rows[..p2], p1: rows[testStart..], siTrainOrder: rows[..siTrain],
+            siValidation: rows[siTrain..]);
+    }
+
+    public static IReadOnlyDictionary<ChildId, ChildSplit> SplitAll(CohortMetadata cohort, SplitMode mode, long seed, int run,
+        ProtocolConventions conventions = ProtocolConventions.Paper) =>
+        cohort.Children.ToDictionary(c => c, c => Split(cohort, c, mode, seed, run, conventions));
 }

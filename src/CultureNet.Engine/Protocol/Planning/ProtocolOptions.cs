@@ -13,6 +13,9 @@ public sealed record ProtocolOptions
     public SplitMode Split { get; init; } = SplitMode.Contiguous;
     public long Seed { get; init; } = 42;
 
+    /// <summary>The released code's or the paper's conventions where they differ (docs/protocol.md).</summary>
+    public ProtocolConventions Conventions { get; init; } = ProtocolConventions.Paper;
+
     /// <summary>Also run the Fig. 3 analyses of the requested settings that have one (M1, M6).</summary>
     public bool Fig3Analyses { get; init; } = true;
 

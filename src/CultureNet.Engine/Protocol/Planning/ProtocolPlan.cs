@@ -7,8 +7,10 @@ namespace CultureNet.Engine.Protocol.Planning;
 /// </summary>
 public sealed class ProtocolPlan
 {
-    internal ProtocolPlan(CohortMetadata cohort, ProtocolOptions options, int fitsPerRun, int networkFitsPerRun, int evaluationsPerRun)
+    internal ProtocolPlan(CohortMetadata cohort, ProtocolOptions options, int fitsPerRun, int networkFitsPerRun, int evaluationsPerRun,
+        RunPlan? sharedRun = null)
     {
+        SharedRun = sharedRun;
         Cohort = cohort;
         Options = options;
         FitsPerRun = fitsPerRun;
@@ -28,14 +30,21 @@ public sealed class ProtocolPlan
 
     public int EvaluationsPerRun { get; }
 
-    public int TotalFits => FitsPerRun * Options.Runs;
+    /// <summary>Run 0, the fits trained once before the runs and shared by all (M7's joint and culture stages under the
+    /// reference conventions, as the released <c>run_prelim_m7</c>); null when there are none.</summary>
+    public RunPlan? SharedRun { get; }
 
-    public IEnumerable<int> RunNumbers => Enumerable.Range(1, Options.Runs);
+    public int TotalFits => FitsPerRun * Options.Runs + (SharedRun?.Fits.Count ?? 0);
 
-    /// <summary>Builds the fits of run <paramref name="run"/> (1-based). Deterministic: the same run always gives the same plan.</summary>
+    /// <summary>The runs in training order: the shared run 0 first when there is one, then 1 … Runs.</summary>
+    public IEnumerable<int> RunNumbers => (SharedRun is null ? [] : new[] { 0 }).Concat(Enumerable.Range(1, Options.Runs));
+
+    /// <summary>Builds the fits of run <paramref name="run"/> (1-based; 0 is the shared run). Deterministic: the same run
+    /// always gives the same plan.</summary>
     public RunPlan GetRun(int run)
     {
+        if (run == 0 && SharedRun is not null) return SharedRun;
         if (run < 1 || run > Options.Runs) throw new ArgumentOutOfRangeException(nameof(run), run, $"expected 1…{Options.Runs}");
-        return ProtocolPlanner.BuildRun(Cohort, Options, run);
+        return ProtocolPlanner.BuildRun(Cohort, Options, run, SharedRun);
     }
 }

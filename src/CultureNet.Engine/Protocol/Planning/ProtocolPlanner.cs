@@ -20,22 +20,65 @@ public static class ProtocolPlanner
         if (options.Runs < 1) throw new CultureNetException($"--runs must be at least 1 (got {options.Runs})");
         if (options.Settings.Count == 0) throw new CultureNetException("no settings to run");
         CheckCultures(cohort);
+        if (options.Conventions == ProtocolConventions.Reference) CheckReleasedCohort(cohort, options);
         var normalised = options with { Settings = options.Settings.Distinct().Order().ToArray() };
         CheckVariants(cohort, normalised.Settings);
+        var shared = BuildSharedRun(cohort, normalised);
         // Split sizes do not depend on the run, so run 1 checks every child's frame count for every run.
-        var first = BuildRun(cohort, normalised, 1);
+        var first = BuildRun(cohort, normalised, 1, shared);
         CheckVariantData(cohort, normalised.Settings, first.Splits);
         return new ProtocolPlan(cohort, normalised, first.Fits.Count,
-            first.Fits.Count(f => f.Kind != FitKind.MeanBaseline), first.Fits.Sum(f => f.Evaluations.Count));
+            first.Fits.Count(f => f.Kind != FitKind.MeanBaseline), first.Fits.Sum(f => f.Evaluations.Count), shared);
     }
 
-    internal static RunPlan BuildRun(CohortMetadata cohort, ProtocolOptions options, int run)
+    internal static RunPlan BuildRun(CohortMetadata cohort, ProtocolOptions options, int run, RunPlan? shared = null)
     {
-        var split = DataSplitter.SplitAll(cohort, options.Split, options.Seed, run);
+        var split = DataSplitter.SplitAll(cohort, options.Split, options.Seed, run, options.Conventions);
         var fits = new List<FitSpec>();
         new RunBuilder(cohort, options, options.Settings, run, split, fits).Build();
-        return new RunPlan(run, split, fits);
+        return new RunPlan(run, split, fits, shared);
     }
+
+    /// <summary>The released code pairs the cultures' children by position and has only the contiguous split.</summary>
+    private static void CheckReleasedCohort(CohortMetadata cohort, ProtocolOptions options)
+    {
+        if (options.Split != SplitMode.Contiguous)
+            throw new CultureNetException("--split random: the released code has no random split; use --conventions paper for it");
+        var counts = cohort.Cultures.Select(c => (Culture: c, Count: cohort.ChildrenOf(c).Count())).ToArray();
+        if (counts.Select(c => c.Count).Distinct().Count() != 1)
+            throw new CultureNetException(
+                $"{cohort.Source}: the released code pairs the cultures' children by position, but " +
+                string.Join(" and ", counts.Select(c => $"culture {CultureLabels.Code(c.Culture)} has {c.Count} children")) +
+                "; use --conventions paper for cohorts of unequal size");
+    }
+
+    /// <summary>Under the reference conventions with M7: the released <c>run_prelim_m7</c>, M7's joint stage on p2 of every
+    /// child and a culture stage per culture, trained once and tested on every child of their cultures.</summary>
+    private static RunPlan? BuildSharedRun(CohortMetadata cohort, ProtocolOptions options)
+    {
+        if (options.Conventions != ProtocolConventions.Reference || !options.Settings.Any(s => s.Base == Setting.M7 && !s.IsVariant))
+            return null;
+        var split = DataSplitter.SplitAll(cohort, options.Split, options.Seed, 0, options.Conventions);
+        var fits = new List<FitSpec>();
+        FitSpec Add(string key, FitKind kind, string? parent, IEnumerable<ChildId> children)
+        {
+            var rows = RunBuilder.Union(children.Select(c => split[c].P2));
+            var evaluations = children.Select(c => new EvaluationSpec(new SettingVariant(Setting.M7), c, split[c].P1)).ToArray();
+            var fit = new FitSpec(key, 0, kind, parent, rows, rows, SeedScheme.Derive(options.Seed, key), evaluations);
+            fits.Add(fit);
+            return fit;
+        }
+        var joint = Add(M7SharedJointKey, FitKind.GenNet, null, cohort.Children.Order().ToArray());
+        foreach (byte culture in cohort.Cultures)
+            Add(M7SharedCultureKey(culture), FitKind.LastLayer, joint.Key, cohort.ChildrenOf(culture).Order().ToArray());
+        return new RunPlan(0, split, fits, parentsElsewhere: cohort.Cultures.Select(M7SharedCultureKey));
+    }
+
+    /// <summary>The key of M7's joint stage shared by every run (reference conventions).</summary>
+    public const string M7SharedJointKey = "M7-joint";
+
+    /// <summary>The key of M7's culture stage shared by every run (reference conventions): <c>M7-culture_C0</c>.</summary>
+    public static string M7SharedCultureKey(byte culture) => $"M7-culture_{CultureLabels.Code(culture)}";
 
     private static void CheckCultures(CohortMetadata cohort)
     {
@@ -103,10 +146,21 @@ public static class ProtocolPlanner
 
         private bool Wants(Setting s) => settings.Any(x => x.Base == s && !x.IsVariant);
 
+        private bool Released => options.Conventions == ProtocolConventions.Reference;
+
+        /// <summary>The child the released loop holds out of the other culture with the target: the one at the target's
+        /// position in the other culture's ascending id list.</summary>
+        private ChildId PartnerOf(ChildId target)
+        {
+            var own = cohort.ChildrenOf(target.Culture).Order().ToList();
+            byte other = cohort.Cultures.Single(c => c != target.Culture);
+            return cohort.ChildrenOf(other).Order().ElementAt(own.IndexOf(target));
+        }
+
         public void Build()
         {
             var cultures = cohort.Cultures;
-            if (Wants(Setting.M2))
+            if (Wants(Setting.M2) && !Released)
                 foreach (byte target in cultures)
                 {
                     byte other = cultures.Single(c => c != target);
@@ -143,10 +197,20 @@ public static class ProtocolPlanner
                     [Eval(s, target)]);
             }
 
+            if (Wants(Setting.M2) && Released)
+            {
+                // The released run_m2: the other culture's leave-one-out training rows, the target culture's validation rows.
+                var partner = PartnerOf(target);
+                var trainers = cohort.ChildrenOf(partner.Culture).Where(c => c != partner);
+                Add(Key("M2", target), FitKind.GenNet, null, Union(trainers.Select(c => split[c].SiTrain)),
+                    Union(sameCulture.Select(c => split[c].SiValidation)), [Eval(new SettingVariant(Setting.M2), target)]);
+            }
+
             if (Wants(Setting.M3) || Wants(Setting.M4))
             {
-                var m3 = Add(Key("M3", target), FitKind.GenNet, null,
-                    Union(bothCultures.Select(c => split[c].SiTrain)), Union(bothCultures.Select(c => split[c].SiValidation)),
+                var (m3Train, m3Validation) = Released ? ReleasedMergedData(target, sameCulture)
+                    : (Union(bothCultures.Select(c => split[c].SiTrain)), Union(bothCultures.Select(c => split[c].SiValidation)));
+                var m3 = Add(Key("M3", target), FitKind.GenNet, null, m3Train, m3Validation,
                     Wants(Setting.M3) ? [Eval(new SettingVariant(Setting.M3), target)] : []);
                 if (Wants(Setting.M4))
                     Add(Key("M4", target), FitKind.LastLayer, m3.Key,
@@ -170,8 +234,28 @@ public static class ProtocolPlanner
                 Add(Key("ME", target), FitKind.MeanBaseline, null, own.P2, [], [Eval(new SettingVariant(Setting.ME), target)]);
         }
 
+        /// <summary>The released <c>merge_data</c>: training = the target culture's leave-one-out training rows + every row of
+        /// the other culture's children but the partner + the partner's test rows; validation = the target culture's.</summary>
+        private (int[] Train, int[] Validation) ReleasedMergedData(ChildId target, ChildId[] sameCulture)
+        {
+            var partner = PartnerOf(target);
+            var others = cohort.ChildrenOf(partner.Culture).Where(c => c != partner).ToArray();
+            var train = Union(sameCulture.Select(c => split[c].SiTrain)
+                .Concat(others.Select(c => split[c].SiTrain)).Concat(others.Select(c => split[c].SiValidation))
+                .Append(split[partner].P1));
+            return (train, Union(sameCulture.Select(c => split[c].SiValidation)));
+        }
+
         private void BuildM7()
         {
+            if (Released)
+            {
+                // run_prelim_m7's stages are shared (run 0); only the child stage is trained per run.
+                foreach (var target in cohort.Children)
+                    Add(M7ChildKey(run, target), FitKind.LastLayer, M7SharedCultureKey(target.Culture), split[target].P2,
+                        split[target].P2, [Eval(new SettingVariant(Setting.M7), target)]);
+                return;
+            }
             var all = Union(cohort.Children.Select(c => split[c].P2));
             var joint = Add($"{Prefix}_M7-joint", FitKind.GenNet, null, all, all, []);
             foreach (byte culture in cohort.Cultures)
@@ -195,7 +279,7 @@ public static class ProtocolPlanner
             return fit;
         }
 
-        private static int[] Union(IEnumerable<int[]> parts)
+        internal static int[] Union(IEnumerable<int[]> parts)
         {
             var rows = parts.SelectMany(p => p).ToArray();
             Array.Sort(rows);

@@ -11,13 +11,17 @@ namespace CultureNet.Engine.Protocol.Running;
 /// protocol.json in a results folder: the arguments the folder was started with. A restart must use the same ones
 /// (the store is identified by its metadata digest, not by its path), or it is refused with the difference named.
 /// </summary>
-public sealed record ProtocolManifest(string Store, ulong CohortDigest, string Settings, int Runs, string Split, long Seed, bool Synthetic)
+/// <remarks>A manifest written before <c>--conventions</c> existed has none and reads as <c>paper</c>, the conventions it
+/// was run with.</remarks>
+public sealed record ProtocolManifest(string Store, ulong CohortDigest, string Settings, int Runs, string Split, long Seed, bool Synthetic,
+    string Conventions = "paper")
 {
     public const string FileName = "protocol.json";
 
     public static ProtocolManifest For(ProtocolPlan plan, string store, bool synthetic) => new(
         store, DigestOf(plan.Cohort), string.Join(",", plan.Options.Settings.Select(s => s.Name)), plan.Options.Runs,
-        plan.Options.Split.ToString().ToLowerInvariant(), plan.Options.Seed, synthetic);
+        plan.Options.Split.ToString().ToLowerInvariant(), plan.Options.Seed, synthetic,
+        plan.Options.Conventions.ToString().ToLowerInvariant());
 
     /// <summary>Creates protocol.json race-free, or checks that an existing one matches; throws naming the first difference.</summary>
     public void EnsureMatches(string folder)
@@ -34,7 +38,8 @@ public sealed record ProtocolManifest(string Store, ulong CohortDigest, string S
             existing.Settings != Settings ? $"settings {existing.Settings} (now {Settings})" :
             existing.Runs != Runs ? $"--runs {existing.Runs} (now {Runs})" :
             existing.Split != Split ? $"--split {existing.Split} (now {Split})" :
-            existing.Seed != Seed ? $"--seed {existing.Seed} (now {Seed})" : null;
+            existing.Seed != Seed ? $"--seed {existing.Seed} (now {Seed})" :
+            (existing.Conventions ?? "paper") != Conventions ? $"--conventions {existing.Conventions ?? "paper"} (now {Conventions})" : null;
         if (difference is not null)
             throw new CultureNetException(
                 $"{path}: this results folder was started with {difference}; resume with the same arguments or choose a new --out folder");

@@ -96,14 +96,26 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
                     finished[fit.Key] = result;
                     done++;
                     progress?.Report(new ProtocolProgress(done, total, resumed, null, clock.Elapsed));
-                    if (fit.ParentKey is { } parent) ReleaseIfDone(run, run[parent], finished, models);
+                    if (fit.ParentKey is { } parent && run.Owns(parent)) ReleaseIfDone(run, run[parent], finished, models);
                 }
                 todo = deferred;
                 if (todo.Count == 0 || Shard is not null) break;
                 progress?.Report(new ProtocolProgress(done, total, resumed, $"waiting for {todo[0].Key} ({FileLease.Holder(ClaimName(todo[0]))?.Owner.ToString() ?? "released"})", clock.Elapsed));
                 cancellation.WaitHandle.WaitOne(WaitInterval);
             }
-            foreach (var fit in run.Fits.Where(f => run.HasDependents(f.Key))) ReleaseIfDone(run, fit, finished, models);
+            if (!run.IsShared) foreach (var fit in run.Fits.Where(f => run.HasDependents(f.Key))) ReleaseIfDone(run, fit, finished, models);
+        }
+        // The shared run's models serve every run (reloaded from their checkpoints): kept until every run's dependents
+        // have their result files, whichever process wrote them.
+        if (plan.SharedRun is { } shared)
+        {
+            var later = Enumerable.Range(1, plan.Options.Runs).Select(plan.GetRun).ToArray();
+            foreach (var fit in shared.Fits.Where(f => shared.HasDependents(f.Key)))
+                if (later.All(r => r.Fits.Where(f => f.ParentKey == fit.Key).All(f => File.Exists(ResultPath(f)))))
+                {
+                    string checkpoint = CheckpointPath(fit);
+                    if (File.Exists(checkpoint)) File.Delete(checkpoint);
+                }
         }
 
         string checkpoints = Path.Combine(Folder, CheckpointsFolder);
@@ -197,7 +209,7 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
             Trained?.Invoke(fit, model);
             var evaluations = fit.Evaluations.Select(e => Evaluation(fit, e, model.Predict(e.TestRows))).ToArray();
             var result = new FitResult(fit.Key, fit.Run, fingerprint, model.Summary, evaluations);
-            if (!DependentsFinished(run, fit, finished))
+            if ((run.IsShared && run.HasDependents(fit.Key)) || !DependentsFinished(run, fit, finished))
             {
                 string checkpoint = CheckpointPath(fit);
                 Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
