@@ -21,6 +21,7 @@ public static class Program
         root.Subcommands.Add(ExtractCommand.Create());
         root.Subcommands.Add(ExtractBenchCommand.Create());
         root.Subcommands.Add(ProtocolCommand.Create());
+        root.Subcommands.Add(FacesCommand.Create());
         return CliRunner.Run(root, args);
     }
 }

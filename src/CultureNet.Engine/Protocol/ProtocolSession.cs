@@ -19,6 +19,7 @@ public static class ProtocolSession
     public static ProtocolOutcome Run(ProtocolRequest request, IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default)
     {
         using var store = FeatureStore.Open(request.Store);
+        store.EnsureLabelled("the protocol");
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, request.Store);
         var plan = ProtocolPlanner.Build(cohort, request.Options with { Settings = WithAnalyses(request, cohort) });
         var trainer = new GenNetTrainer(store, request.Training);
