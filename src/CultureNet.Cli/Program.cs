@@ -22,6 +22,7 @@ public static class Program
         root.Subcommands.Add(ExtractBenchCommand.Create());
         root.Subcommands.Add(ProtocolCommand.Create());
         root.Subcommands.Add(FacesCommand.Create());
+        root.Subcommands.Add(EngagementCommand.Create());
         return CliRunner.Run(root, args);
     }
 }

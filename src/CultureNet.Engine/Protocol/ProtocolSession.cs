@@ -13,7 +13,7 @@ public static class ProtocolSession
 {
     public const string FiguresFolder = "figures";
 
-    /// <summary>The last run's CultureNet (M7) models: culture_C0.npz, child_C0-7.npz, … (<see cref="CultureNetModel.Load"/>).</summary>
+    /// <summary>The last run's CultureNet (M7) models: joint.npz, culture_C0.npz, child_C0-7.npz, … (<see cref="CultureNetModel.Load"/>).</summary>
     public const string ModelsFolder = "models";
 
     public static ProtocolOutcome Run(ProtocolRequest request, IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default)
@@ -36,6 +36,7 @@ public static class ProtocolSession
         int last = plan.Options.Runs;
         var names = plan.Cohort.Cultures.ToDictionary(c => ProtocolPlanner.M7CultureKey(last, c), c => $"culture_{ChildId.CultureLabel(c)}");
         foreach (var child in plan.Cohort.Children) names[ProtocolPlanner.M7ChildKey(last, child)] = $"child_{child.Token}";
+        names[ProtocolPlanner.M7JointKey(last)] = CultureNetModel.JointFileName;
         return (fit, model) =>
         {
             if (names.TryGetValue(fit.Key, out var name)) model.Save(Path.Combine(folder, ModelsFolder, name + ".npz"));
