@@ -60,7 +60,8 @@ public sealed class BlazeFaceDetector : FaceDetector
     public (double Scale, int PadX, int PadY, int Width, int Height) Letterbox(int width, int height)
     {
         double scale = (double)_size / Math.Max(width, height);
-        int w = Math.Clamp((int)Math.Round(width * scale), 1, _size), h = Math.Clamp((int)Math.Round(height * scale), 1, _size);
+        int w = Math.Clamp((int)Math.Round(width * scale, MidpointRounding.AwayFromZero), 1, _size);
+        int h = Math.Clamp((int)Math.Round(height * scale, MidpointRounding.AwayFromZero), 1, _size);
         return (scale, (_size - w) / 2, (_size - h) / 2, w, h);
     }
 

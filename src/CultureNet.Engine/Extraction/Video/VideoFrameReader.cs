@@ -13,7 +13,8 @@ namespace CultureNet.Engine.Extraction.Video;
 ///
 /// Every decoded frame comes out once: <c>-fps_mode passthrough</c> (ffmpeg's default for raw output duplicates frames to
 /// keep a constant rate: 46 frames from a 41-frame clip). With <see cref="SampleFps"/> the <c>fps</c> filter picks frames
-/// at that rate instead. Times come from the <c>showinfo</c> filter (<see cref="FrameClock"/>).
+/// at that rate instead. Times come from the <c>showinfo</c> filter (<see cref="FrameClock"/>). <c>-xerror</c> makes a
+/// decoding error (a truncated or damaged file) fail the read instead of ending it early as if the video were shorter.
 /// </summary>
 public sealed class VideoFrameReader
 {
@@ -79,7 +80,7 @@ public sealed class VideoFrameReader
             .FromFileInput(Video.Path)
             .OutputToPipe(new StreamPipeSink(ReadPipe), o => o
                 .ForceFormat("rawvideo")
-                .WithCustomArgument($"-map 0:v:0 -an -sn -dn -vf {Filters} -pix_fmt rgb24 -fps_mode passthrough -nostats"))
+                .WithCustomArgument($"-map 0:v:0 -an -sn -dn -vf {Filters} -pix_fmt rgb24 -fps_mode passthrough -nostats -xerror"))
             .NotifyOnStandardError(clock.Observe)
             .CancellableThrough(stop.Token);
         var run = Task.Run(async () =>

@@ -48,7 +48,8 @@ public sealed record VideoInfo(string Path, string Codec, int Width, int Height,
     /// <summary>The last line of ffmpeg/ffprobe's stderr that says something (its own error), without the file name prefix.</summary>
     internal static string LastLine(IReadOnlyList<string> stderr, string path)
     {
-        var line = stderr.LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "no message";
+        var line = stderr.LastOrDefault(l => l.Trim().Length > 0 && !l.Contains("showinfo", StringComparison.Ordinal)
+            && !l.StartsWith("Conversion failed", StringComparison.Ordinal) && !l.TrimStart().StartsWith("frame=", StringComparison.Ordinal))?.Trim() ?? "no message";
         string prefix = path + ": ";
         return line.StartsWith(prefix, StringComparison.Ordinal) ? line[prefix.Length..] : line;
     }
