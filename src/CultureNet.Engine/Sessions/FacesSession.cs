@@ -61,9 +61,9 @@ public static class FacesSession
     public static FacesOutcome Run(FacesRequest request, IProgress<FaceScanProgress>? progress = null,
         Action<FrameIssue>? onIssue = null, CancellationToken cancel = default)
     {
-        var source = request.OpenSource();
         var (scanner, detectorDescription) = request.Faces.CreateScanner();
         using var detector = scanner.Detector;
+        var source = request.OpenSource();
         string settings = $"{FaceOptions.Describe(scanner)}, fps {(request.Fps is { } f ? f.ToString("R", CultureInfo.InvariantCulture) : "all")}, culture {request.Culture}, child {request.Child}, {source.Identity}";
         using var folder = FacesFolder.Open(request.Out, settings);
         var clock = Stopwatch.StartNew();
