@@ -44,7 +44,7 @@ public sealed class CultureNetModel : IDisposable
 
     private (float[][] Weights, string Name) Head(byte? culture, int? child)
     {
-        if (culture is byte cu && child is int c && _children.TryGetValue(new ChildId(cu, c), out var own)) return (own, $"child {new ChildId(cu, c)}");
+        if (culture is byte cu && child is int c && _children.TryGetValue(new ChildId(cu, c), out var own)) return (own, $"child {new ChildId(cu, c).Token}");
         if (culture is byte k && _cultures.TryGetValue(k, out var shared)) return (shared, $"culture {ChildId.CultureLabel(k)}");
         if (_joint is not null) return (_joint, "joint");
         throw new CultureNetException(
