@@ -17,7 +17,9 @@ public static class ExtractCommand
 {
     public static Command Create()
     {
-        var images = new Option<string?>("--images") { Description = "folder of images named c{culture}/child{id}/{frame}.jpg|jpeg|png (needs --labels)" };
+        var images = new Option<string?>("--images") { Description = "folder of images named c{culture}/child{id}/{frame}.jpg|jpeg|png with --labels; without --labels a flat folder of unlabelled images (frames by sorted name, --culture/--child)" };
+        var culture = new Option<string>("--culture") { Description = "with --images and no --labels: the images' culture, 0|C0 or 1|C1", DefaultValueFactory = _ => "0" };
+        var child = new Option<int>("--child") { Description = "with --images and no --labels: the images' child id", DefaultValueFactory = _ => 0 };
         var manifest = new Option<string?>("--manifest") { Description = "CSV with columns path, culture, child, frame, label (paths relative to the CSV's folder)" };
         var labels = new Option<string?>("--labels") { Description = "with --images: CSV with columns culture, child, frame, label" };
         var backbone = new Option<string?>("--backbone") { Description = "ONNX model (default: the built-in ResNet-18, 512-D; any ResNet-50 export gives 2048-D)" };
@@ -41,7 +43,7 @@ public static class ExtractCommand
 
         var command = new Command("extract", "Extract backbone features from face images into a feature store")
         {
-            images, manifest, labels, backbone, output, batch, size, preset, mean, std, scale, order, layout, outputName,
+            images, culture, child, manifest, labels, backbone, output, batch, size, preset, mean, std, scale, order, layout, outputName,
             inputSize, allowUpscale, threads, ortThreads, gpu, gpuDevice, dtype,
         };
         command.SetAction(r => CliRunner.Guard(() =>
@@ -49,13 +51,15 @@ public static class ExtractCommand
             string? imagesDir = r.GetValue(images), manifestPath = r.GetValue(manifest), labelsPath = r.GetValue(labels);
             if ((imagesDir is null) == (manifestPath is null))
                 throw new CultureNetException("give exactly one of --images DIR or --manifest M.csv");
-            if (imagesDir is not null && labelsPath is null)
-                throw new CultureNetException("--images needs --labels L.csv (columns culture, child, frame, label)");
             if (manifestPath is not null && labelsPath is not null)
                 throw new CultureNetException("--labels goes with --images; a --manifest carries its labels in its label column");
 
-            var list = manifestPath is not null ? ImageManifest.Load(manifestPath) : ImageManifest.FromDirectory(imagesDir!, labelsPath!);
-            if (list.Ignored.Count > 0)
+            var list = manifestPath is not null ? ImageManifest.Load(manifestPath)
+                : labelsPath is not null ? ImageManifest.FromDirectory(imagesDir!, labelsPath)
+                : ImageManifest.FromFlatDirectory(imagesDir!, FaceOptionSet.ParseCulture(r.GetValue(culture)!), r.GetValue(child));
+            if (labelsPath is null && imagesDir is not null)
+                Console.Error.WriteLine($"note: {list.Entries.Count} unlabelled image(s) from {imagesDir} (no --labels): the store records them as unlabelled");
+            else if (list.Ignored.Count > 0)
                 Console.Error.WriteLine($"note: {list.Ignored.Count} file(s) under {imagesDir} do not follow c{{culture}}/child{{id}}/{{frame}}.jpg|png and are ignored, e.g. {list.Ignored[0]}");
 
             string? backboneArg = r.GetValue(backbone);

@@ -118,6 +118,22 @@ public sealed class ImageManifest
         return new ImageManifest(entries, ignored);
     }
 
+    /// <summary>
+    /// Every .jpg/.jpeg/.png directly in <paramref name="directory"/>, unlabelled, all of one culture and child, frames
+    /// numbered 0, 1, … by ordinal file-name order (e.g. the crops of one video). Other files are listed in <see cref="Ignored"/>.
+    /// </summary>
+    public static ImageManifest FromFlatDirectory(string directory, int culture, int child)
+    {
+        if (!Directory.Exists(directory)) throw new CultureNetException($"{directory}: --images folder not found");
+        if (culture is < 0 or > MaxCulture) throw new CultureNetException($"--culture {culture}: expected 0 (C0, Japan) or 1 (C1, Serbia)");
+        if (child < 0) throw new CultureNetException($"--child {child}: expected a non-negative child id");
+        var files = Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal).ToArray();
+        var images = files.Where(f => System.IO.Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg" or ".png").ToArray();
+        if (images.Length == 0) throw new CultureNetException($"{directory}: no .jpg, .jpeg or .png images directly in the folder");
+        var entries = images.Select((f, i) => new ManifestEntry(f, new FrameKey(culture, child, i), float.NaN, f)).ToList();
+        return new ImageManifest(entries, files.Except(images).ToList());
+    }
+
     /// <summary>Reads a labels CSV (culture, child, frame, label).</summary>
     public static Dictionary<FrameKey, float> LoadLabels(string labelsPath)
     {
