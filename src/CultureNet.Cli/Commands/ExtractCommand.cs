@@ -3,6 +3,9 @@ using System.Globalization;
 using CultureNet.Engine;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Extraction;
+using CultureNet.Engine.Extraction.Faces;
+using CultureNet.Engine.Sessions;
+using CultureNet.Cli.Display;
 using Spectre.Console;
 
 namespace CultureNet.Cli.Commands;
@@ -41,22 +44,32 @@ public static class ExtractCommand
         var gpuDevice = new Option<int>("--gpu-device") { Description = "CUDA device index", DefaultValueFactory = _ => 0 };
         var dtype = new Option<string>("--dtype") { Description = "feature precision in a new store: float32 or float16 (half the size)", DefaultValueFactory = _ => "float32" };
 
-        var command = new Command("extract", "Extract backbone features from face images into a feature store")
+        var video = new Option<string?>("--video") { Description = "a video: faces are detected, cropped and extracted in one pass (no PNGs unless --keep-crops); rows unlabelled, of --culture/--child" };
+        var fps = new Option<double?>("--fps") { Description = "with --video: sample this many frames per second (default: every frame)" };
+        var keepCrops = new Option<string?>("--keep-crops") { Description = "with --video: also write the face crops and faces.csv into this folder" };
+        var faceOptions = new FaceOptionSet();
+        var command = new Command("extract", "Extract backbone features from face images (or a video's faces) into a feature store")
         {
-            images, culture, child, manifest, labels, backbone, output, batch, size, preset, mean, std, scale, order, layout, outputName,
+            images, video, fps, keepCrops, culture, child, manifest, labels, backbone, output, batch, size, preset, mean, std, scale, order, layout, outputName,
             inputSize, allowUpscale, threads, ortThreads, gpu, gpuDevice, dtype,
         };
+        foreach (var o in faceOptions.AllButSize) command.Options.Add(o);
         command.SetAction(r => CliRunner.Guard(() =>
         {
-            string? imagesDir = r.GetValue(images), manifestPath = r.GetValue(manifest), labelsPath = r.GetValue(labels);
-            if ((imagesDir is null) == (manifestPath is null))
-                throw new CultureNetException("give exactly one of --images DIR or --manifest M.csv");
+            string? imagesDir = r.GetValue(images), manifestPath = r.GetValue(manifest), labelsPath = r.GetValue(labels), videoPath = r.GetValue(video);
+            if ((imagesDir is null ? 0 : 1) + (manifestPath is null ? 0 : 1) + (videoPath is null ? 0 : 1) != 1)
+                throw new CultureNetException("give exactly one of --images DIR, --manifest M.csv or --video V");
+            if (videoPath is null && (r.GetValue(fps) is not null || r.GetValue(keepCrops) is not null))
+                throw new CultureNetException("--fps and --keep-crops go with --video");
             if (manifestPath is not null && labelsPath is not null)
                 throw new CultureNetException("--labels goes with --images; a --manifest carries its labels in its label column");
 
-            var list = manifestPath is not null ? ImageManifest.Load(manifestPath)
+            var list = videoPath is not null ? new ImageManifest([])
+                : manifestPath is not null ? ImageManifest.Load(manifestPath)
                 : labelsPath is not null ? ImageManifest.FromDirectory(imagesDir!, labelsPath)
                 : ImageManifest.FromFlatDirectory(imagesDir!, FaceOptionSet.ParseCulture(r.GetValue(culture)!), r.GetValue(child));
+            if (videoPath is not null && labelsPath is not null)
+                throw new CultureNetException("--labels goes with --images; a --video's faces are unlabelled");
             if (labelsPath is null && imagesDir is not null)
                 Console.Error.WriteLine($"note: {list.Entries.Count} unlabelled image(s) from {imagesDir} (no --labels): the store records them as unlabelled");
             else if (list.Ignored.Count > 0)
@@ -87,6 +100,10 @@ public static class ExtractCommand
             string storePath = r.GetValue(output)!;
             string settings = string.Create(CultureInfo.InvariantCulture,
                 $"backbone {Path.GetFileName(modelPath)} ({new FileInfo(modelPath).Length} bytes), output {model.OutputName}, size {pre.ResizeShorterSide}, crop {pre.CropWidth}x{pre.CropHeight} {pre.Layout}, {normalization}");
+            // A video's faces: the detector and crop settings are part of what the rows mean.
+            var (scanner, detectorDescription) = videoPath is null ? (null, "") : faceOptions.Read(r, pre.ResizeShorterSide).CreateScanner();
+            using var detector = scanner?.Detector;
+            if (scanner is not null) settings += $", faces: {FaceOptions.Describe(scanner)}";
             Console.Error.WriteLine($"backbone: {modelPath}");
             Console.Error.WriteLine($"  input {model.InputName} {pre.CropWidth}×{pre.CropHeight} {model.Layout}, output {model.OutputName} → {model.FeatureWidth}-D, " +
                 $"{model.ExecutionProvider}{(model.BatchRelaxed ? ", batch dimension relaxed from 1" : model.FixedBatch is { } fb ? $", fixed batch {fb}" : "")}");
@@ -104,6 +121,10 @@ public static class ExtractCommand
             int resumedFromStore = list.Entries.Count(e => present.Contains(e.Key));
             if (journal.Resumed > 0 || resumedFromStore > 0)
                 Console.Error.WriteLine($"resuming: {journal.Resumed} row(s) in {journal.FilePath}{(journal.RepairedTornTail ? " (a torn last record was cut off)" : "")}, {resumedFromStore} already in {storePath}");
+
+            if (scanner is not null)
+                return ExtractVideo(videoPath!, r.GetValue(fps), FaceOptionSet.ParseCulture(r.GetValue(culture)!), r.GetValue(child), r.GetValue(keepCrops),
+                    scanner, detectorDescription, model, pre, batchSize, storePath, journal, sink, settings, storeType);
 
             // Ctrl+C stops after the batch in flight; the journal keeps every row written so far and a rerun resumes.
             using var cancel = new CancellationTokenSource();
@@ -146,6 +167,34 @@ public static class ExtractCommand
             return 0;
         }));
         return command;
+    }
+
+    private static int ExtractVideo(string video, double? fps, int culture, int child, string? keepCrops, FaceScanner scanner, string detector,
+        OnnxBackbone model, ImagePreprocessor pre, int batch, string storePath, ExtractionJournal journal, IFeatureSink sink, string settings, FeatureDType storeType)
+    {
+        var source = FrameSource.FromVideo(video, fps, culture, child);
+        Console.Error.WriteLine($"video: {source.Description}; detector: {detector}, threshold {scanner.Settings.Threshold.ToString("R", CultureInfo.InvariantCulture)}");
+        using var cancel = CliCancellation.OnCtrlC();
+        FaceExtractionSummary summary;
+        try
+        {
+            summary = FrameProgressBar.Run("extract", (progress, _) =>
+                FaceExtractionSession.Run(source, scanner, model, pre, sink, keepCrops, batch, progress, cancel.Token));
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            journal.Flush(toDisk: true);
+            Console.Error.WriteLine($"interrupted: {journal.Count} row(s) kept in {journal.FilePath}; rerun the same command to resume");
+            return 130;
+        }
+        journal.Flush(toDisk: true);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{summary.Faces} faces in {summary.FramesWithFaces} of {summary.Frames} frames; {summary.Written} written now, {summary.AlreadyPresent} already extracted; {summary.FramesPerSecond:F1} frames/s"));
+        if (summary.Faces == 0 && !FeatureStoreOutput.StoreExists(storePath) && journal.Count == 0)
+            throw new CultureNetException($"{video}: 0 faces in {summary.Frames} frames, so no feature store was written (try a lower --threshold or another --detector)");
+        long rows = FeatureStoreOutput.Finish(storePath, journal, settings, storeType);
+        Console.WriteLine($"{rows} rows of {model.FeatureWidth} features in {storePath} (unlabelled)");
+        return 0;
     }
 
     private static PixelNormalization ResolveNormalization(bool builtIn, string? preset, string? mean, string? std, float? scale, string? order)

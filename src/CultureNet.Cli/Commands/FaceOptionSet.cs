@@ -20,6 +20,13 @@ public sealed class FaceOptionSet
 
     public IEnumerable<Option> All => [Detector, DetectorFormat, Threshold, NmsIou, MinFace, MaxFaces, Select, Margin, Size, Workers];
 
+    /// <summary>All but --size, for commands whose --size already means something (extract: the backbone's resize, which
+    /// then is also the crop size).</summary>
+    public IEnumerable<Option> AllButSize => All.Where(o => o != Size);
+
+    /// <summary>The options, with the crop size taken from <paramref name="cropSize"/> instead of --size.</summary>
+    public FaceOptions Read(ParseResult r, int cropSize) => Read(r) with { Size = cropSize };
+
     public FaceOptions Read(ParseResult r) => new()
     {
         Detector = r.GetValue(Detector), DetectorFormat = r.GetValue(DetectorFormat), Threshold = r.GetValue(Threshold),

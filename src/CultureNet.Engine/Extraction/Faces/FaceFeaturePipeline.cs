@@ -13,8 +13,10 @@ public sealed class FaceFeaturePipeline(FaceScanner scanner, OnnxBackbone backbo
 {
     public OnnxBackbone Backbone { get; } = backbone;
 
-    /// <summary>Batches of face features in frame order; <paramref name="onFrame"/> sees every scanned frame first.</summary>
-    public IEnumerable<IReadOnlyList<FaceFeature>> Run(IEnumerable<FrameJob> jobs, Action<ScannedFrame>? onFrame = null, CancellationToken cancel = default)
+    /// <summary>Batches of face features in frame order; <paramref name="onFrame"/> sees every scanned frame first, and
+    /// faces <paramref name="wanted"/> rejects (e.g. already in the store) skip the backbone.</summary>
+    public IEnumerable<IReadOnlyList<FaceFeature>> Run(IEnumerable<FrameJob> jobs, Action<ScannedFrame>? onFrame = null,
+        CancellationToken cancel = default, Func<ScannedFrame, FoundFace, bool>? wanted = null)
     {
         if (batchSize < 1) throw new CultureNetException($"--batch {batchSize}: expected a positive batch size");
         int maxFaces = scanner.Settings.Selection.MaxFaces;
@@ -24,6 +26,7 @@ public sealed class FaceFeaturePipeline(FaceScanner scanner, OnnxBackbone backbo
             onFrame?.Invoke(frame);
             foreach (var face in frame.Faces)
             {
+                if (wanted is not null && !wanted(frame, face)) continue;
                 pending.Add((frame, face));
                 if (pending.Count == batchSize)
                 {
