@@ -23,6 +23,7 @@ public static class Program
         root.Subcommands.Add(ProtocolCommand.Create());
         root.Subcommands.Add(FacesCommand.Create());
         root.Subcommands.Add(EngagementCommand.Create());
+        root.Subcommands.Add(FacesBenchCommand.Create());
         return CliRunner.Run(root, args);
     }
 }

@@ -4,7 +4,7 @@ namespace CultureNet.Engine.Extraction.Faces;
 
 /// <summary>
 /// MediaPipe BlazeFace (front 128 × 128, back 256 × 256): the frame is letterboxed into the square input (scaled so its
-/// longer side fits, centred, black bars; antialiased bilinear, <see cref="Resampler"/>) and normalised to x/127.5 − 1
+/// longer side fits, centred, black bars; <see cref="DetectorInput"/>) and normalised to x/127.5 − 1
 /// in NHWC RGB. The model gives, per anchor, a logit and 16 regressors (box centre offset x, y, width, height, then six
 /// key points) in input pixels. Anchors as MediaPipe's: 16 × 16 cells with 2 anchors each, then 8 × 8 cells with 6,
 /// centred at ((column + ½)/cells, (row + ½)/cells) of the input; outputs may come as one 896-anchor pair or as the two
@@ -69,7 +69,7 @@ public sealed class BlazeFaceDetector : FaceDetector
     {
         var (_, padX, padY, w, h) = Letterbox(width, height);
         var resized = new byte[w * h * 3];
-        Resampler.ResizeWindow(rgb, width, height, w, h, 0, 0, w, h, resized);
+        DetectorInput.Resize(rgb, width, height, w, h, resized);
         input.Fill(-1f);
         for (int y = 0; y < h; y++)
         {

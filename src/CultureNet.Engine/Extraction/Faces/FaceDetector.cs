@@ -98,12 +98,23 @@ public abstract class FaceDetector : IDisposable
     /// <summary>The model's raw outputs for one frame (what <see cref="Candidates"/> decodes).</summary>
     public RawDetection Run(ReadOnlySpan<byte> rgb, int width, int height)
     {
+        return RunPrepared(PrepareInput(rgb, width, height), width, height);
+    }
+
+    /// <summary>The model input for one frame (resized and normalised).</summary>
+    public float[] PrepareInput(ReadOnlySpan<byte> rgb, int width, int height)
+    {
         if (width < 1 || height < 1 || rgb.Length < width * height * 3)
             throw new ArgumentException($"frame {width}×{height} with {rgb.Length} bytes");
-        var shape = InputShape;
-        var input = new float[shape.Aggregate(1L, (a, b) => a * b)];
+        var input = new float[InputShape.Aggregate(1L, (a, b) => a * b)];
         Prepare(rgb, width, height, input);
-        using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
+        return input;
+    }
+
+    /// <summary>Inference alone on an input from <see cref="PrepareInput"/> (what a benchmark calls the bare detector).</summary>
+    public RawDetection RunPrepared(float[] input, int width, int height)
+    {
+        using var value = OrtValue.CreateTensorValueFromMemory(input, InputShape);
         using var ro = new RunOptions();
         IDisposableReadOnlyCollection<OrtValue> results;
         var names = _session.OutputMetadata.Keys.ToArray();

@@ -4,7 +4,7 @@ namespace CultureNet.Engine.Extraction.Faces;
 
 /// <summary>
 /// UltraFace (RFB-320 and its kin): the frame is resized to the model's input (320 × 240 for RFB-320, aspect not kept,
-/// as upstream's demo does; Pillow-style antialiased bilinear, <see cref="Resampler"/>), normalised to (x − 127)/128 in
+/// as upstream's demo does; box average then antialiased bilinear, <see cref="DetectorInput"/>), normalised to (x − 127)/128 in
 /// NCHW RGB. Outputs: <c>scores</c> [1, N, 2] (softmax; column 1 is "face") and <c>boxes</c> [1, N, 4], already decoded
 /// to x1, y1, x2, y2 as fractions of the input, so a candidate's box is those fractions times the frame's size.
 /// </summary>
@@ -40,7 +40,7 @@ public sealed class UltraFaceDetector : FaceDetector
     {
         int plane = _width * _height;
         var resized = new byte[plane * 3];
-        Resampler.ResizeWindow(rgb, width, height, _width, _height, 0, 0, _width, _height, resized);
+        DetectorInput.Resize(rgb, width, height, _width, _height, resized);
         for (int p = 0; p < plane; p++)
         {
             input[p] = (resized[p * 3] - 127f) / 128f;
