@@ -7,7 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ make libopenblas-dev libgtest-dev ffmpeg npm)
+packages=(cmake g++ make libopenblas-dev libgtest-dev ffmpeg)
+# npm: Debian's package, unless an npm is already on the PATH (e.g. one that came with another Node.js install,
+# which Debian's npm package would conflict with).
+command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(python3 python3-numpy python3-scipy python3-torch python3-h5py python3-skimage python3-pil)
 fi
