@@ -8,6 +8,7 @@ using CultureNet.Engine.Tests.Support;
 namespace CultureNet.Engine.Tests.Cli;
 
 /// <summary>From video to engagement with the real commands: faces → extract → fit → engagement / predict.</summary>
+[Collection("faces")]
 public sealed class EngagementCommandTests
 {
     private static CliProcess.Result Ok(params string[] args)

@@ -4,6 +4,7 @@ using CultureNet.Engine.Tests.Support;
 namespace CultureNet.Engine.Tests.Cli;
 
 /// <summary>`extract --video`: detection, cropping and features in one pass equal `faces` then `extract --manifest`.</summary>
+[Collection("faces")]
 public sealed class ExtractVideoTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using CultureNet.Engine.Tests.Support;
 namespace CultureNet.Engine.Tests.Cli;
 
 /// <summary>`culturenet faces` as a user runs it: bad input is one `error:` line naming the file, exit code 1.</summary>
+[Collection("faces")]
 public sealed class FacesCommandTests
 {
     private static void AssertOneErrorLine(CliProcess.Result r, params string[] expected)

@@ -6,6 +6,7 @@ using CultureNet.Engine.Tests.Support;
 namespace CultureNet.Engine.Tests.Faces;
 
 /// <summary>The crop rule against an independent numpy implementation (tests/oracles/face_crop_oracle.py).</summary>
+[Collection("faces")]
 public sealed class CropTests
 {
     [Fact]
@@ -59,3 +60,8 @@ public sealed class CropTests
         Assert.Equal(200, crop[(12 * 16 + 12) * 3]);  // bottom-right: inside
     }
 }
+
+/// <summary>The face tests decode videos and run detectors on every core; one at a time keeps the shared machine usable
+/// for the tests beside them.</summary>
+[CollectionDefinition("faces")]
+public sealed class FacesCollection { }

@@ -7,6 +7,7 @@ using CultureNet.Engine.Tests.Support;
 namespace CultureNet.Engine.Tests.Faces;
 
 /// <summary>The built-in detectors on real photos, and their decoding + NMS against an independent numpy decoding.</summary>
+[Collection("faces")]
 public sealed class DetectorTests
 {
     /// <summary>The astronaut's face, marked by hand on the 512×512 image (hairline to chin, cheek to cheek).</summary>

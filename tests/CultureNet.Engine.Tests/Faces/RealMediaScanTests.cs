@@ -6,6 +6,7 @@ using CultureNet.Engine.Tests.Support;
 namespace CultureNet.Engine.Tests.Faces;
 
 /// <summary>`faces` (FacesSession) on real videos with the default detector and settings.</summary>
+[Collection("faces")]
 public sealed class RealMediaScanTests
 {
     private static List<string[]> Rows(string csv) =>

@@ -7,6 +7,7 @@ using CultureNet.Engine.Tests.Support;
 namespace CultureNet.Engine.Tests.Faces;
 
 /// <summary>Frames through FFMpegCore against ffmpeg's own command-line output for the same files.</summary>
+[Collection("faces")]
 public sealed class VideoDecodingTests
 {
     /// <summary>SHA-256 of each frame of `ffmpeg -i V [-vf fps=N] -fps_mode passthrough -f rawvideo -pix_fmt rgb24 -`,

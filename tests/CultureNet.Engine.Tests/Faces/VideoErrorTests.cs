@@ -4,6 +4,7 @@ using CultureNet.Engine.Tests.Support;
 namespace CultureNet.Engine.Tests.Faces;
 
 /// <summary>Bad video input fails with one clear message naming the file, before or while frames are read.</summary>
+[Collection("faces")]
 public sealed class VideoErrorTests
 {
     private static string Damaged(TempDir dir, string name, Action<byte[]> damage)
