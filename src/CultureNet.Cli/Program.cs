@@ -21,6 +21,9 @@ public static class Program
         root.Subcommands.Add(ExtractCommand.Create());
         root.Subcommands.Add(ExtractBenchCommand.Create());
         root.Subcommands.Add(ProtocolCommand.Create());
+        root.Subcommands.Add(FacesCommand.Create());
+        root.Subcommands.Add(EngagementCommand.Create());
+        root.Subcommands.Add(FacesBenchCommand.Create());
         return CliRunner.Run(root, args);
     }
 }

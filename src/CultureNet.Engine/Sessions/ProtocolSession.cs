@@ -16,13 +16,14 @@ public static class ProtocolSession
 {
     public const string FiguresFolder = "figures";
 
-    /// <summary>The last run's CultureNet (M7) models: culture_C0.npz, child_C0-7.npz, … (<see cref="CultureNetModel.Load"/>).</summary>
+    /// <summary>The last run's CultureNet (M7) models: joint.npz, culture_C0.npz, child_C0-7.npz, … (<see cref="CultureNetModel.Load"/>).</summary>
     public const string ModelsFolder = "models";
 
     public static ProtocolSessionResult Run(string storePath, string resultsFolder, ProtocolOptions options,
         IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default)
     {
         using var store = FeatureStore.Open(storePath);
+        store.EnsureLabelled("the protocol");
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, storePath);
         var plan = ProtocolPlanner.Build(cohort, options with { Settings = WithAnalyses(options, cohort) });
         var trainer = new GenNetTrainer(store, options.Training);
@@ -41,12 +42,13 @@ public static class ProtocolSession
         return new ReportedRunResult(run.Fits, run.ResumedFits, ProtocolReports.Write(runner.Folder, runner.Plan, run, manifest));
     }
 
-    /// <summary>Saves the last run's M7 culture and child models as CultureNet's per-culture and per-child weight files.</summary>
+    /// <summary>Saves the last run's M7 joint, culture and child models as CultureNet's joint, per-culture and per-child weight files.</summary>
     private static Action<FitSpec, ITrainedModel> KeepCultureNet(ProtocolPlan plan, string folder)
     {
         int last = plan.Options.Runs;
         var names = plan.Cohort.Cultures.ToDictionary(c => ProtocolPlanner.M7CultureKey(last, c), c => $"culture_{CultureLabels.Code(c)}");
         foreach (var child in plan.Cohort.Children) names[ProtocolPlanner.M7ChildKey(last, child)] = $"child_{child.Token}";
+        names[ProtocolPlanner.M7JointKey(last)] = CultureNetModel.JointFileName;
         return (fit, model) =>
         {
             if (names.TryGetValue(fit.Key, out var name)) model.Save(Path.Combine(folder, ModelsFolder, name + ".npz"));
