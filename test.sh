@@ -12,6 +12,8 @@ case "${1:-}" in
   *) echo "usage: ./test.sh [--fast]" >&2; exit 2 ;;
 esac
 tools/bootstrap.sh --test
+# Real photos and videos for the face tests, from Debian packages (apt-get download + dpkg -x), cached in build/test-media.
+tools/fetch-test-media.sh
 
 echo "== native tests (ctest)"
 cmake -S . -B build/native-cmake -DCMAKE_BUILD_TYPE=Release -DCULTURENET_OUTPUT_DIR="$PWD/build/native" >/dev/null

@@ -22,6 +22,9 @@ public static class Program
         root.Subcommands.Add(ExtractBenchCommand.Create());
         root.Subcommands.Add(ProtocolCommand.Create());
         root.Subcommands.Add(SlurmCommand.Create());
+        root.Subcommands.Add(FacesCommand.Create());
+        root.Subcommands.Add(EngagementCommand.Create());
+        root.Subcommands.Add(FacesBenchCommand.Create());
         return CliRunner.Run(root, args);
     }
 }

@@ -5,12 +5,13 @@ using System.Globalization;
 using CultureNet.Engine;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Extraction;
+using CultureNet.Engine.Extraction.Faces;
 using Spectre.Console;
 
 namespace CultureNet.Cli.Commands;
 
 /// <summary>
-/// `culturenet extract`: face images → backbone (ONNX) → feature rows with culture, child, frame and label.
+/// `culturenet extract`: face images (or a video's faces) → backbone (ONNX) → feature rows with culture, child, frame and label.
 /// Parses the options and runs one <see cref="ExtractionSession"/> (journal, resumption, store) with a progress bar. Exit codes: 0 all images written; 2 some images were bad and skipped (listed); 1 error; 130 interrupted
 /// (Ctrl+C; rerun to resume).
 /// </summary>
@@ -18,7 +19,9 @@ public static class ExtractCommand
 {
     public static Command Create()
     {
-        var images = new Option<string?>("--images") { Description = "folder of images named c{culture}/child{id}/{frame}.jpg|jpeg|png (needs --labels)" };
+        var images = new Option<string?>("--images") { Description = "folder of images named c{culture}/child{id}/{frame}.jpg|jpeg|png with --labels; without --labels a flat folder of unlabelled images (frames by sorted name, --culture/--child)" };
+        var culture = new Option<string>("--culture") { Description = "with --video, or --images and no --labels: the rows' culture, 0|C0 or 1|C1", DefaultValueFactory = _ => "0" };
+        var child = new Option<int>("--child") { Description = "with --video, or --images and no --labels: the rows' child id", DefaultValueFactory = _ => 0 };
         var manifest = new Option<string?>("--manifest") { Description = "CSV with columns path, culture, child, frame, label (paths relative to the CSV's folder)" };
         var labels = new Option<string?>("--labels") { Description = "with --images: CSV with columns culture, child, frame, label" };
         var backbone = new Option<string?>("--backbone") { Description = "ONNX model (default: the built-in ResNet-18, 512-D; any ResNet-50 export gives 2048-D)" };
@@ -40,16 +43,23 @@ public static class ExtractCommand
         var gpuDevice = new Option<int>("--gpu-device") { Description = "CUDA device index", DefaultValueFactory = _ => 0 };
         var dtype = new Option<string>("--dtype") { Description = "feature precision in a new store: float32 or float16 (half the size)", DefaultValueFactory = _ => "float32" };
 
-        var command = new Command("extract", "Extract backbone features from face images into a feature store")
+        var video = new Option<string?>("--video") { Description = "a video: faces are detected, cropped and extracted in one pass (no PNGs unless --keep-crops); rows unlabelled, of --culture/--child" };
+        var fps = new Option<double?>("--fps") { Description = "with --video: sample this many frames per second (default: every frame)" };
+        var keepCrops = new Option<string?>("--keep-crops") { Description = "with --video: also write the face crops and faces.csv into this folder" };
+        var faceOptions = new FaceOptionSet();
+        var command = new Command("extract", "Extract backbone features from face images (or a video's faces) into a feature store")
         {
-            images, manifest, labels, backbone, output, batch, size, preset, mean, std, scale, order, layout, outputName,
+            images, video, fps, keepCrops, culture, child, manifest, labels, backbone, output, batch, size, preset, mean, std, scale, order, layout, outputName,
             inputSize, allowUpscale, threads, ortThreads, gpu, gpuDevice, dtype,
         };
+        foreach (var o in faceOptions.AllButSize) command.Options.Add(o);
         command.SetAction(r => CliRunner.Guard(() =>
         {
             var options = new ExtractionSessionOptions
             {
                 Store = r.GetValue(output)!, Images = r.GetValue(images), Manifest = r.GetValue(manifest), Labels = r.GetValue(labels),
+                Video = r.GetValue(video), Fps = r.GetValue(fps), KeepCrops = r.GetValue(keepCrops),
+                Culture = FaceOptionSet.ParseCulture(r.GetValue(culture)!), Child = r.GetValue(child), Faces = faceOptions.Read(r),
                 Backbone = r.GetValue(backbone), Batch = r.GetValue(batch), ResizeShorterSide = r.GetValue(size),
                 Preset = r.GetValue(preset), Mean = r.GetValue(mean), Std = r.GetValue(std), Scale = r.GetValue(scale),
                 ChannelOrder = r.GetValue(order), Layout = r.GetValue(layout), OutputName = r.GetValue(outputName),
@@ -59,11 +69,10 @@ public static class ExtractCommand
             };
             using var session = ExtractionSession.Open(options);
             foreach (var note in session.Notes) Console.Error.WriteLine(note);
+            if (session.IsVideo) return ExtractVideo(session);
 
             // Ctrl+C stops after the batch in flight; the journal keeps every row written so far and a rerun resumes.
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-            Console.CancelKeyPress += onCancel;
+            using var cancel = CliCancellation.OnCtrlC();
             ExtractionSummary summary;
             try
             {
@@ -73,10 +82,6 @@ public static class ExtractCommand
             {
                 Console.Error.WriteLine($"interrupted: {session.JournalRows} row(s) kept in {session.JournalPath}; rerun the same command to resume");
                 return 130;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
             }
 
             var table = new Table().AddColumns("", "images");
@@ -99,6 +104,26 @@ public static class ExtractCommand
             return 0;
         }));
         return command;
+    }
+
+    private static int ExtractVideo(ExtractionSession session)
+    {
+        using var cancel = CliCancellation.OnCtrlC();
+        FaceExtractionSummary summary;
+        try
+        {
+            summary = FrameProgressBar.Run("extract", (progress, _) => session.ExtractVideo(progress, cancel.Token));
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"interrupted: {session.JournalRows} row(s) kept in {session.JournalPath}; rerun the same command to resume");
+            return 130;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{summary.Faces} faces in {summary.FramesWithFaces} of {summary.Frames} frames; {summary.Written} written now, {summary.AlreadyPresent} already extracted; {summary.FramesPerSecond:F1} frames/s"));
+        long rows = session.Finish();
+        Console.WriteLine($"{rows} rows of {session.FeatureWidth} features in {session.StorePath} (unlabelled)");
+        return 0;
     }
 
     private static ExtractionSummary RunWithProgress(ExtractionSession session, CancellationToken cancel)

@@ -33,6 +33,17 @@ public sealed unsafe class FeatureStore : IDisposable
     /// <summary>True for stores written by <see cref="SyntheticCohort"/>: anything printed from them must say the data are synthetic.</summary>
     public bool IsSynthetic { get; }
 
+    /// <summary>Rows whose label is NaN (unlabelled; only in version-2 stores). Training and the protocol refuse them.</summary>
+    public long UnlabelledRows { get; private set; }
+
+    /// <summary>Throws, naming the store and the count, when some rows have no label (what needs labels calls this).</summary>
+    public void EnsureLabelled(string purpose)
+    {
+        if (UnlabelledRows > 0)
+            throw new CultureNetException(
+                $"{FilePath}: {UnlabelledRows} of {RowCount} rows have no label (extracted without labels); {purpose} needs a label on every row — extract with a labelled manifest or --labels, or use the store with `culturenet predict`");
+    }
+
     private FeatureStore(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, byte* basePtr,
         StoreLayout.Header header, StoreLayout.Sections sections)
     {
@@ -98,7 +109,7 @@ public sealed unsafe class FeatureStore : IDisposable
         var store = new FeatureStore(path, mmf, view, ptr, h, sections);
         try
         {
-            store.CheckMetadata(h.MetadataHash);
+            store.CheckMetadata(h.MetadataHash, h.Flags.HasFlag(StoreLayout.StoreFlags.HasUnlabelled));
             if (verifyChecksums)
             {
                 var problems = store.VerifyFeatureChecksums();
@@ -271,7 +282,7 @@ public sealed unsafe class FeatureStore : IDisposable
     }
 
     /// <summary>Metadata checksum plus the grouping invariants the rest of the engine relies on. O(N) over ~13 bytes a row.</summary>
-    private void CheckMetadata(ulong expectedHash)
+    private void CheckMetadata(ulong expectedHash, bool allowUnlabelled)
     {
         var meta = new ReadOnlySpan<byte>(Ptr(_sections.Cultures), checked((int)(_sections.FileLength - _sections.Cultures)));
         if (XxHash3.HashToUInt64(meta) != expectedHash)
@@ -294,9 +305,17 @@ public sealed unsafe class FeatureStore : IDisposable
             _childIndex.Add((c.Culture, c.Child), i);
         }
         var labels = Labels;
+        long unlabelled = 0;
         for (int r = 0; r < labels.Length; r++)
-            if (!(labels[r] >= -1f && labels[r] <= 1f))
-                throw new CultureNetException($"{FilePath}: label {labels[r]} at row {r} is outside [-1, 1]");
+        {
+            float y = labels[r];
+            if (float.IsNaN(y) && allowUnlabelled) unlabelled++;
+            else if (!(y >= -1f && y <= 1f))
+                throw new CultureNetException($"{FilePath}: label {y} at row {r} is outside [-1, 1]{(float.IsNaN(y) ? " (NaN marks an unlabelled row, allowed only in a version-2 store)" : "")}");
+        }
+        if (allowUnlabelled && unlabelled == 0)
+            throw new CultureNetException($"{FilePath}: the header says some rows are unlabelled, but every label is set — the header is inconsistent");
+        UnlabelledRows = unlabelled;
     }
 
     // ---- helpers --------------------------------------------------------------------------------

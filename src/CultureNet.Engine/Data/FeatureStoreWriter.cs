@@ -41,6 +41,9 @@ public sealed class FeatureStoreWriter : IDisposable
     public long RowCount => _labels.Count;
     /// <summary>Marks the store as synthetic data (set by <see cref="SyntheticCohort"/>; copied by <see cref="CreateFrom"/>).</summary>
     public bool IsSynthetic { get; set; }
+
+    /// <summary>Rows added with a NaN label (unlabelled); any makes the store version 2 (<see cref="StoreLayout"/>).</summary>
+    public long UnlabelledRows { get; private set; }
     /// <summary>Where <see cref="Finish"/> puts the store: <c>DIR/features.cnstore</c>.</summary>
     public string FinalPath => _finalPath;
 
@@ -172,8 +175,9 @@ public sealed class FeatureStoreWriter : IDisposable
             throw new CultureNetException($"row (culture {culture}, child {child}, frame {frame}): unknown culture code {culture}; expected 0 (Japan) or 1 (Serbia)");
         if (child < 0) throw new CultureNetException($"row (culture {culture}, child {child}, frame {frame}): child id must be ≥ 0");
         if (frame < 0) throw new CultureNetException($"row (culture {culture}, child {child}, frame {frame}): frame must be ≥ 0");
-        if (!(label >= -1f && label <= 1f))
-            throw new CultureNetException($"row (culture {culture}, child {child}, frame {frame}): label {label} is outside [-1, 1]");
+        if (float.IsNaN(label)) UnlabelledRows++;
+        else if (!(label >= -1f && label <= 1f))
+            throw new CultureNetException($"row (culture {culture}, child {child}, frame {frame}): label {label} is outside [-1, 1] (NaN marks an unlabelled row)");
         if (!_keys.Add((culture, child, frame)))
             throw new CultureNetException($"duplicate row (culture {culture}, child {child}, frame {frame})");
         if ((culture, child, frame).CompareTo(_lastKey) < 0) _arrivedSorted = false;
@@ -230,7 +234,8 @@ public sealed class FeatureStoreWriter : IDisposable
         _stream.Flush(flushToDisk: true);
         var header = new byte[StoreLayout.HeaderBytes];
         StoreLayout.Write(header, new StoreLayout.Header(Dim, DType, RowCount, table.Count, metaHasher.GetCurrentHashAsUInt64(),
-            IsSynthetic ? StoreLayout.StoreFlags.Synthetic : StoreLayout.StoreFlags.None));
+            (IsSynthetic ? StoreLayout.StoreFlags.Synthetic : StoreLayout.StoreFlags.None)
+            | (UnlabelledRows > 0 ? StoreLayout.StoreFlags.HasUnlabelled : StoreLayout.StoreFlags.None)));
         _stream.Position = 0;
         _stream.Write(header);
         _stream.Flush(flushToDisk: true);

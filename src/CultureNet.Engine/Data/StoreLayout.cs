@@ -7,23 +7,31 @@ namespace CultureNet.Engine.Data;
 /// The on-disk layout of a feature store file (<c>DIR/features.cnstore</c>), little-endian:
 /// <code>
 ///   [0, 4096)           header: magic "CNSTORE\0" u64, version u32, header size u32, D i32, dtype i32 (1 f32, 2 f16),
-///                       rows i64, children i32, flags u32 (1 = synthetic), xxh3 of the metadata u64, xxh3 of bytes 0…47 u64; rest zero
+///                       rows i64, children i32, flags u32 (1 = synthetic, 2 = has unlabelled rows), xxh3 of the metadata u64,
+///                       xxh3 of bytes 0…47 u64; rest zero
 ///   [4096, ...)         features: N × D values, row-major, float32 or float16 — ONE contiguous block
 ///   align64             cultures: N × uint8
 ///   align64             children: N × int32
 ///   align64             frames:   N × int32
-///   align64             labels:   N × float32
+///   align64             labels:   N × float32 (version 2: NaN marks an unlabelled row)
 ///   align64             child table: C × 32 bytes (culture u8, pad 3, child i32, start i64, count i32, pad 4, xxh3 of its feature bytes u64)
 /// </code>
 /// Every offset follows from (N, D, dtype, C), so a header that claims more rows than the file holds is caught
 /// by comparing the computed length with the file's length before anything is mapped or allocated.
 /// The features start at 4096 so the block is page- (hence 64-byte-) aligned for the native engine.
+///
+/// Versions: 1, every label in [−1, 1]; 2, the same layout, but labels may be NaN (an unlabelled row, e.g. features of a
+/// video to run inference on) and flag 2 is set. A store is written as version 2 only when it has unlabelled rows, so
+/// fully labelled stores stay readable by engines that know version 1 only; this engine reads both.
 /// </summary>
 internal static class StoreLayout
 {
     public const string FileName = "features.cnstore";
     public const ulong Magic = 0x0045_524F_5453_4E43UL; // "CNSTORE\0" read as a little-endian u64
     public const uint Version = 1;
+
+    /// <summary>The version of a store with unlabelled (NaN) rows.</summary>
+    public const uint UnlabelledVersion = 2;
     public const int HeaderBytes = 4096;
     public const int ChildEntryBytes = 32;
     public const int Alignment = 64;
@@ -60,13 +68,15 @@ internal static class StoreLayout
         None = 0,
         /// <summary>Written by the synthetic-cohort generator: every report on it must say so.</summary>
         Synthetic = 1,
+        /// <summary>Some labels are NaN: unlabelled rows (version 2 only).</summary>
+        HasUnlabelled = 2,
     }
 
     public static void Write(Span<byte> header, in Header h)
     {
         header[..HeaderBytes].Clear();
         BinaryPrimitives.WriteUInt64LittleEndian(header[OffMagic..], Magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[OffVersion..], Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[OffVersion..], h.Flags.HasFlag(StoreFlags.HasUnlabelled) ? UnlabelledVersion : Version);
         BinaryPrimitives.WriteUInt32LittleEndian(header[OffHeaderBytes..], HeaderBytes);
         BinaryPrimitives.WriteInt32LittleEndian(header[OffDim..], h.Dim);
         BinaryPrimitives.WriteInt32LittleEndian(header[OffDType..], (int)h.DType);
@@ -97,8 +107,8 @@ internal static class StoreLayout
         ulong storedHash = BinaryPrimitives.ReadUInt64LittleEndian(header[OffHeaderHash..]);
         if (XxHash3.HashToUInt64(header[..HashedHeaderBytes]) != storedHash)
             throw new CultureNetException($"{path}: header checksum mismatch — the header is corrupt");
-        if (version != Version)
-            throw new CultureNetException($"{path}: feature store format version {version}; this engine reads version {Version}");
+        if (version != Version && version != UnlabelledVersion)
+            throw new CultureNetException($"{path}: feature store format version {version}; this engine reads versions {Version} and {UnlabelledVersion}");
         uint headerBytes = BinaryPrimitives.ReadUInt32LittleEndian(header[OffHeaderBytes..]);
         int dim = BinaryPrimitives.ReadInt32LittleEndian(header[OffDim..]);
         int dtypeCode = BinaryPrimitives.ReadInt32LittleEndian(header[OffDType..]);
@@ -122,8 +132,10 @@ internal static class StoreLayout
             throw new CultureNetException($"{path}: truncated — header claims {rows} rows × {dim} {dtype.Name()} features ({s.FileLength} bytes) but the file holds only {fileLength} bytes");
         if (fileLength > s.FileLength)
             throw new CultureNetException($"{path}: {fileLength - s.FileLength} unexpected trailing bytes after the {s.FileLength} bytes the header describes");
-        var h = new Header(dim, dtype, rows, childCount, BinaryPrimitives.ReadUInt64LittleEndian(header[OffMetaHash..]),
-            (StoreFlags)BinaryPrimitives.ReadUInt32LittleEndian(header[OffFlags..]));
+        var flags = (StoreFlags)BinaryPrimitives.ReadUInt32LittleEndian(header[OffFlags..]);
+        if (flags.HasFlag(StoreFlags.HasUnlabelled) != (version == UnlabelledVersion))
+            throw new CultureNetException($"{path}: version {version} with flags {(uint)flags}: the unlabelled-rows flag (2) goes with version {UnlabelledVersion} only — the header is inconsistent");
+        var h = new Header(dim, dtype, rows, childCount, BinaryPrimitives.ReadUInt64LittleEndian(header[OffMetaHash..]), flags);
         return (h, s);
     }
 }

@@ -10,16 +10,20 @@ public readonly record struct FrameKey(int Culture, int Child, int Frame)
     public override string ToString() => $"C{Culture}/child {Child}/frame {Frame}";
 }
 
-/// <summary>One image to extract: its file, its key and gold label, and where it was listed (for error messages).</summary>
-public sealed record ManifestEntry(string Path, FrameKey Key, float Label, string Source);
+/// <summary>One image to extract: its file, its key and gold label (NaN: unlabelled), and where it was listed (for error messages).</summary>
+public sealed record ManifestEntry(string Path, FrameKey Key, float Label, string Source)
+{
+    public bool IsLabelled => !float.IsNaN(Label);
+}
 
 /// <summary>
 /// The list of images to extract, from a manifest CSV or a folder tree.
 ///
-/// Manifest CSV: a header row naming the columns <c>path, culture, child, frame, label</c> (any order, any case; other
-/// columns ignored), then one row per image. <c>path</c> is relative to the manifest's folder (or absolute);
-/// <c>culture</c> is an integer or C0/C1; <c>child</c> and <c>frame</c> are non-negative integers; <c>label</c> is a
-/// number in [−1, 1] and required. Fields may be double-quoted. A malformed manifest fails as a whole before any image is
+/// Manifest CSV: a header row naming the columns <c>path, culture, child, frame</c> and optionally <c>label</c> (any
+/// order, any case; other columns, e.g. those of <c>culturenet faces</c>' faces.csv, ignored), then one row per image.
+/// <c>path</c> is relative to the manifest's folder (or absolute); <c>culture</c> is an integer or C0/C1; <c>child</c> and
+/// <c>frame</c> are non-negative integers; <c>label</c> is a number in [−1, 1], or empty (or no label column) for an
+/// unlabelled row — the feature store records it as unlabelled (NaN), and training refuses such rows. Fields may be double-quoted. A malformed manifest fails as a whole before any image is
 /// read, naming the file, line and field; (culture, child, frame) must be unique; cultures are 0 (C0) and 1 (C1).
 ///
 /// Folder tree (<see cref="FromDirectory"/>): <c>DIR/c{culture}/child{id}/{frame}.{jpg|jpeg|png}</c> (case-insensitive;
@@ -44,7 +48,7 @@ public sealed class ImageManifest
         var rows = ReadCsv(manifestPath, out var header);
         int iPath = Column(header, "path", manifestPath), iCulture = Column(header, "culture", manifestPath),
             iChild = Column(header, "child", manifestPath), iFrame = Column(header, "frame", manifestPath),
-            iLabel = Column(header, "label", manifestPath);
+            iLabel = OptionalColumn(header, "label");
         string baseDir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(manifestPath))!;
         var entries = new List<ManifestEntry>(rows.Count);
         var seen = new Dictionary<FrameKey, int>();
@@ -56,7 +60,7 @@ public sealed class ImageManifest
             string path = fields[iPath];
             if (path.Length == 0) throw new CultureNetException($"{where}: path is empty; expected an image file relative to the manifest's folder");
             var key = new FrameKey(ParseCulture(fields[iCulture], where), ParseIndex(fields[iChild], "child", where), ParseIndex(fields[iFrame], "frame", where));
-            float label = ParseLabel(fields[iLabel], where);
+            float label = iLabel < 0 || fields[iLabel].Length == 0 ? float.NaN : ParseLabel(fields[iLabel], where);
             if (seen.TryGetValue(key, out int other))
                 throw new CultureNetException($"{where}: {key} is listed twice (also on line {other}); each frame must appear once");
             seen[key] = line;
@@ -114,6 +118,22 @@ public sealed class ImageManifest
         return new ImageManifest(entries, ignored);
     }
 
+    /// <summary>
+    /// Every .jpg/.jpeg/.png directly in <paramref name="directory"/>, unlabelled, all of one culture and child, frames
+    /// numbered 0, 1, … by ordinal file-name order (e.g. the crops of one video). Other files are listed in <see cref="Ignored"/>.
+    /// </summary>
+    public static ImageManifest FromFlatDirectory(string directory, int culture, int child)
+    {
+        if (!Directory.Exists(directory)) throw new CultureNetException($"{directory}: --images folder not found");
+        if (culture is < 0 or > MaxCulture) throw new CultureNetException($"--culture {culture}: expected 0 (C0, Japan) or 1 (C1, Serbia)");
+        if (child < 0) throw new CultureNetException($"--child {child}: expected a non-negative child id");
+        var files = Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal).ToArray();
+        var images = files.Where(f => System.IO.Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg" or ".png").ToArray();
+        if (images.Length == 0) throw new CultureNetException($"{directory}: no .jpg, .jpeg or .png images directly in the folder");
+        var entries = images.Select((f, i) => new ManifestEntry(f, new FrameKey(culture, child, i), float.NaN, f)).ToList();
+        return new ImageManifest(entries, files.Except(images).ToList());
+    }
+
     /// <summary>Reads a labels CSV (culture, child, frame, label).</summary>
     public static Dictionary<FrameKey, float> LoadLabels(string labelsPath)
     {
@@ -132,6 +152,9 @@ public sealed class ImageManifest
         }
         return labels;
     }
+
+    private static int OptionalColumn(string[] header, string name) =>
+        Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     private static int Column(string[] header, string name, string file)
     {

@@ -6,9 +6,10 @@ namespace CultureNet.Engine.Models;
 
 /// <summary>
 /// CultureNet for inference: one GenNet body (layers 1–4 of the jointly trained model) shared by every culture and
-/// child, with a last layer per culture (culturalisation) and per child (personalisation). <see cref="Predict"/> uses
-/// the child's layer when the child has one, otherwise its culture's: culture-specific inference for new children,
-/// child-specific inference for personalised ones.
+/// child, with a last layer per culture (culturalisation) and per child (personalisation), and optionally the joint
+/// model's own last layer. <see cref="Predict"/> uses the child's layer when the child has one, otherwise its culture's,
+/// otherwise the joint model's: culture-specific inference for new children, child-specific inference for personalised
+/// ones.
 /// </summary>
 public sealed class CultureNetModel : IDisposable
 {
@@ -16,6 +17,10 @@ public sealed class CultureNetModel : IDisposable
     private readonly float[][] _bodyWeights;
     private readonly Dictionary<byte, float[][]> _cultures = new();
     private readonly Dictionary<ChildId, float[][]> _children = new();
+    private float[][]? _joint;
+
+    /// <summary>File name (without extension) of the joint model in a saved folder.</summary>
+    public const string JointFileName = "joint";
 
     /// <summary>Takes ownership of <paramref name="network"/>; its layers before the last are the shared body.</summary>
     public CultureNetModel(Sequential network)
@@ -26,6 +31,25 @@ public sealed class CultureNetModel : IDisposable
 
     public IReadOnlyCollection<byte> Cultures => _cultures.Keys;
     public IReadOnlyCollection<ChildId> Children => _children.Keys;
+    public bool HasJoint => _joint is not null;
+
+    /// <summary>Width of the feature rows the model takes.</summary>
+    public int InputDim => _network.Layers[0].InputDim ?? throw new InvalidOperationException("the body's input width is unknown");
+
+    /// <summary>The joint model's last layer (the model trained on every culture before culturalisation).</summary>
+    public void SetJointLayer(Sequential model) => _joint = LastLayerOf(model, "joint");
+
+    /// <summary>Which last layer <see cref="Predict"/> uses for these rows: "child C0-7", "culture C0" or "joint".</summary>
+    public string LayerFor(byte? culture, int? child) => Head(culture, child).Name;
+
+    private (float[][] Weights, string Name) Head(byte? culture, int? child)
+    {
+        if (culture is byte cu && child is int c && _children.TryGetValue(new ChildId(cu, c), out var own)) return (own, $"child {new ChildId(cu, c).Token}");
+        if (culture is byte k && _cultures.TryGetValue(k, out var shared)) return (shared, $"culture {CultureLabels.Code(k)}");
+        if (_joint is not null) return (_joint, "joint");
+        throw new CultureNetException(
+            $"CultureNet has no last layer for {(culture is byte q ? $"culture {CultureLabels.Code(q)}" : "rows of unknown culture")}{(child is int n && culture is byte r ? $" or child {new ChildId(r, n)}" : "")} and no joint model; it has cultures {string.Join(", ", _cultures.Keys.Order().Select(c => CultureLabels.Code(c)))}");
+    }
 
     /// <summary>The last layer of the culture's model; the model's body must be this model's body.</summary>
     public void SetCultureLayer(byte culture, Sequential model) => _cultures[culture] = LastLayerOf(model, $"culture {CultureLabels.Code(culture)}");
@@ -35,12 +59,11 @@ public sealed class CultureNetModel : IDisposable
 
     /// <summary>Engagement estimates for the rows of <paramref name="x"/> (one child's frames), with the child's last layer
     /// if it has one, else the culture's.</summary>
-    public float[] Predict(Matrix x, byte culture, int? child = null)
+    public float[] Predict(Matrix x, byte? culture, int? child = null)
     {
-        float[][] head = child is int c && _children.TryGetValue(new ChildId(culture, c), out var own) ? own
-            : _cultures.TryGetValue(culture, out var shared) ? shared
-            : throw new CultureNetException(
-                $"CultureNet has no last layer for culture {CultureLabels.Code(culture)}{(child is int k ? $" or child {new ChildId(culture, k)}" : "")}; it has cultures {string.Join(", ", _cultures.Keys.Order().Select(c => CultureLabels.Code(c)))}");
+        if (x.Cols != InputDim)
+            throw new CultureNetException($"features are {x.Cols}-D, the model takes {InputDim}-D rows");
+        var head = Head(culture, child).Weights;
         var layers = _network.Layers;
         int hidden = layers[^2].Units;
         var activations = _network.Activations(layers.Count - 2, x);
@@ -66,6 +89,7 @@ public sealed class CultureNetModel : IDisposable
         }
         foreach (var (culture, head) in _cultures) Write($"culture_{CultureLabels.Code(culture)}", head);
         foreach (var (child, head) in _children) Write($"child_{child.Token}", head);
+        if (_joint is not null) Write(JointFileName, _joint);
     }
 
     /// <summary>Reads a folder written by <see cref="Save"/> (or by the protocol's models/ folder): every
@@ -77,7 +101,7 @@ public sealed class CultureNetModel : IDisposable
             : [];
         var heads = files.Select(f => (File: f, Id: ParseName(Path.GetFileNameWithoutExtension(f)))).Where(h => h.Id is not null).ToArray();
         if (heads.Length == 0)
-            throw new CultureNetException($"{folder}: no CultureNet weight files (culture_C0.npz, child_C0-7.npz, …)");
+            throw new CultureNetException($"{folder}: no CultureNet weight files (joint.npz, culture_C0.npz, child_C0-7.npz, …; the protocol saves them in RESULTS/models)");
         var model = new CultureNetModel(GenNet.FromWeightFile(heads[0].File));
         try
         {
@@ -85,8 +109,9 @@ public sealed class CultureNetModel : IDisposable
             {
                 using var network = GenNet.FromWeightFile(file);
                 var (culture, child) = id!.Value;
-                if (child is int c) model.SetChildLayer(new ChildId(culture, c), network);
-                else model.SetCultureLayer(culture, network);
+                if (culture is null) model.SetJointLayer(network);
+                else if (child is int c) model.SetChildLayer(new ChildId(culture.Value, c), network);
+                else model.SetCultureLayer(culture.Value, network);
             }
             return model;
         }
@@ -97,9 +122,10 @@ public sealed class CultureNetModel : IDisposable
         }
     }
 
-    /// <summary>"culture_C0" → (0, null); "child_C1-7" → (1, 7); anything else → null.</summary>
-    private static (byte Culture, int? Child)? ParseName(string name)
+    /// <summary>"culture_C0" → (0, null); "child_C1-7" → (1, 7); "joint" → (null, null); anything else → null.</summary>
+    private static (byte? Culture, int? Child)? ParseName(string name)
     {
+        if (name == JointFileName) return (null, null);
         var m = System.Text.RegularExpressions.Regex.Match(name, @"^(?:culture_C(\d{1,3})|child_C(\d{1,3})-(-?\d+))$");
         if (!m.Success) return null;
         return m.Groups[1].Success

@@ -1,13 +1,15 @@
 using System.Globalization;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Extraction;
+using CultureNet.Engine.Extraction.Faces;
 
 namespace CultureNet.Engine.Sessions;
 
 /// <summary>
-/// One <c>culturenet extract</c>: face images → backbone (ONNX) → feature rows, resumable. <see cref="Open"/> lists the
-/// images, resolves the backbone and its pixel normalisation, and opens (or resumes) the journal next to the store;
-/// <see cref="Extract"/> appends the rows not yet extracted; <see cref="Finish"/> builds the feature store from the
+/// One <c>culturenet extract</c>: face images (or a video's faces) → backbone (ONNX) → feature rows, resumable.
+/// <see cref="Open"/> lists the images (or probes the video and loads the face detector), resolves the backbone and its
+/// pixel normalisation, and opens (or resumes) the journal next to the store; <see cref="Extract"/> (images) or
+/// <see cref="ExtractVideo"/> appends the rows not yet extracted; <see cref="Finish"/> builds the feature store from the
 /// journal (adding to an existing store made with the same settings).
 /// </summary>
 public sealed class ExtractionSession : IDisposable
@@ -18,26 +20,44 @@ public sealed class ExtractionSession : IDisposable
     private readonly IReadOnlySet<FrameKey> _inStore;
     private readonly string _settings;
     private readonly FeatureDType _dtype;
+    private readonly FaceScanner? _scanner;
+    private readonly FrameSource? _video;
+    private readonly string? _videoPath, _keepCrops;
+    private readonly int _batch;
+    private FaceExtractionSummary? _videoSummary;
 
     private ExtractionSession(ExtractionSessionOptions options, ImageManifest list, OnnxBackbone model, ImagePreprocessor pre,
-        PixelNormalization normalization, string modelPath)
+        PixelNormalization normalization, string modelPath, FaceScanner? scanner, string detectorDescription)
     {
         _model = model;
         _dtype = options.DType;
+        _scanner = scanner;
+        _videoPath = options.Video;
+        _keepCrops = options.KeepCrops;
+        _batch = options.Batch;
         StorePath = options.Store;
         Entries = list.Entries;
         Preprocessor = pre;
         _extractor = new FeatureExtractor(model, pre, new ExtractionOptions { BatchSize = options.Batch, DecodeThreads = options.DecodeThreads });
         _settings = string.Create(CultureInfo.InvariantCulture,
             $"backbone {Path.GetFileName(modelPath)} ({new FileInfo(modelPath).Length} bytes), output {model.OutputName}, size {pre.ResizeShorterSide}, crop {pre.CropWidth}x{pre.CropHeight} {pre.Layout}, {normalization}");
+        // A video's faces: the detector and crop settings are part of what the rows mean.
+        if (scanner is not null) _settings += $", faces: {FaceOptions.Describe(scanner)}";
 
         var notes = new List<string>();
-        if (list.Ignored.Count > 0)
+        if (options.Images is not null && options.Labels is null)
+            notes.Add($"note: {list.Entries.Count} unlabelled image(s) from {options.Images} (no --labels): the store records them as unlabelled");
+        else if (list.Ignored.Count > 0)
             notes.Add($"note: {list.Ignored.Count} file(s) under {options.Images} do not follow c{{culture}}/child{{id}}/{{frame}}.jpg|png and are ignored, e.g. {list.Ignored[0]}");
         notes.Add($"backbone: {modelPath}");
         notes.Add($"  input {model.InputName} {pre.CropWidth}×{pre.CropHeight} {model.Layout}, output {model.OutputName} → {model.FeatureWidth}-D, " +
             $"{model.ExecutionProvider}{(model.BatchRelaxed ? ", batch dimension relaxed from 1" : model.FixedBatch is { } fb ? $", fixed batch {fb}" : "")}");
         notes.Add($"  preprocessing: shorter side → {pre.ResizeShorterSide}, centre crop {pre.CropWidth}×{pre.CropHeight}, {normalization}");
+        if (scanner is not null)
+        {
+            _video = FrameSource.FromVideo(options.Video!, options.Fps, options.Culture, options.Child);
+            notes.Add($"video: {_video.Description}; detector: {detectorDescription}, threshold {scanner.Settings.Threshold.ToString("R", CultureInfo.InvariantCulture)}");
+        }
 
         _inStore = FeatureStoreOutput.ExistingKeys(StorePath, model.FeatureWidth, _settings);
         _journal = ExtractionJournal.OpenOrCreate(FeatureStoreOutput.JournalPath(StorePath), model.FeatureWidth, _settings);
@@ -48,6 +68,9 @@ public sealed class ExtractionSession : IDisposable
     }
 
     public string StorePath { get; }
+
+    /// <summary>True for <c>--video</c>: run <see cref="ExtractVideo"/>, not <see cref="Extract"/>.</summary>
+    public bool IsVideo => _video is not null;
 
     /// <summary>The images to extract, in manifest order.</summary>
     public IReadOnlyList<ManifestEntry> Entries { get; }
@@ -66,14 +89,19 @@ public sealed class ExtractionSession : IDisposable
 
     public static ExtractionSession Open(ExtractionSessionOptions options)
     {
-        if ((options.Images is null) == (options.Manifest is null))
-            throw new CultureNetException("give exactly one of --images DIR or --manifest M.csv");
-        if (options.Images is not null && options.Labels is null)
-            throw new CultureNetException("--images needs --labels L.csv (columns culture, child, frame, label)");
+        if ((options.Images is null ? 0 : 1) + (options.Manifest is null ? 0 : 1) + (options.Video is null ? 0 : 1) != 1)
+            throw new CultureNetException("give exactly one of --images DIR, --manifest M.csv or --video V");
+        if (options.Video is null && (options.Fps is not null || options.KeepCrops is not null))
+            throw new CultureNetException("--fps and --keep-crops go with --video");
         if (options.Manifest is not null && options.Labels is not null)
             throw new CultureNetException("--labels goes with --images; a --manifest carries its labels in its label column");
+        if (options.Video is not null && options.Labels is not null)
+            throw new CultureNetException("--labels goes with --images; a --video's faces are unlabelled");
 
-        var list = options.Manifest is not null ? ImageManifest.Load(options.Manifest) : ImageManifest.FromDirectory(options.Images!, options.Labels!);
+        var list = options.Video is not null ? new ImageManifest([])
+            : options.Manifest is not null ? ImageManifest.Load(options.Manifest)
+            : options.Labels is not null ? ImageManifest.FromDirectory(options.Images!, options.Labels)
+            : ImageManifest.FromFlatDirectory(options.Images!, options.Culture, options.Child);
         bool builtIn = BuiltInBackbone.IsBuiltIn(options.Backbone);
         string modelPath = BuiltInBackbone.Resolve(options.Backbone);
         var normalization = PixelNormalization.Resolve(builtIn, options.Preset, options.Mean, options.Std, options.Scale, options.ChannelOrder);
@@ -84,14 +112,19 @@ public sealed class ExtractionSession : IDisposable
             OutputName = options.OutputName, InputSize = options.InputSize, Layout = layout,
             IntraOpThreads = options.OrtThreads, UseGpu = options.UseGpu, GpuDevice = options.GpuDevice,
         });
+        FaceScanner? scanner = null;
         try
         {
             if (options.Batch < 1) throw new CultureNetException($"--batch {options.Batch}: expected a positive number");
             var pre = new ImagePreprocessor(options.ResizeShorterSide, model.InputWidth, model.InputHeight, normalization, model.Layout, options.AllowUpscale);
-            return new ExtractionSession(options, list, model, pre, normalization, modelPath);
+            string detectorDescription = "";
+            if (options.Video is not null)
+                (scanner, detectorDescription) = (options.Faces with { Size = pre.ResizeShorterSide }).CreateScanner();
+            return new ExtractionSession(options, list, model, pre, normalization, modelPath, scanner, detectorDescription);
         }
         catch
         {
+            scanner?.Detector.Dispose();
             model.Dispose();
             throw;
         }
@@ -111,12 +144,36 @@ public sealed class ExtractionSession : IDisposable
         }
     }
 
-    /// <summary>Builds the feature store from the journal; returns its row count.</summary>
-    public long Finish() => FeatureStoreOutput.Finish(StorePath, _journal, _settings, _dtype);
+    /// <summary><c>--video</c>: detection, cropping and extraction in one pass (<see cref="FaceExtractionSession"/>) into the
+    /// journal; cancellation as in <see cref="Extract"/>.</summary>
+    public FaceExtractionSummary ExtractVideo(IProgress<FaceScanProgress>? progress, CancellationToken cancellation)
+    {
+        if (_video is null) throw new InvalidOperationException("ExtractVideo needs a session opened with a video");
+        try
+        {
+            _videoSummary = FaceExtractionSession.Run(_video, _scanner!, _model, Preprocessor, new ResumeSink(_journal, _inStore),
+                _keepCrops, _batch, progress, cancellation);
+            return _videoSummary;
+        }
+        finally
+        {
+            _journal.Flush(toDisk: true);
+        }
+    }
+
+    /// <summary>Builds the feature store from the journal; returns its row count. A video in which no face was found
+    /// (and no earlier run left rows) writes no store.</summary>
+    public long Finish()
+    {
+        if (_videoSummary is { Faces: 0 } v && !FeatureStoreOutput.StoreExists(StorePath) && _journal.Count == 0)
+            throw new CultureNetException($"{_videoPath}: 0 faces in {v.Frames} frames, so no feature store was written (try a lower --threshold or another --detector)");
+        return FeatureStoreOutput.Finish(StorePath, _journal, _settings, _dtype);
+    }
 
     public void Dispose()
     {
         _journal.Dispose();
+        _scanner?.Detector.Dispose();
         _model.Dispose();
     }
 

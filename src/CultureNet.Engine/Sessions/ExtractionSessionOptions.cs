@@ -1,4 +1,5 @@
 using CultureNet.Engine.Data;
+using CultureNet.Engine.Extraction.Faces;
 
 namespace CultureNet.Engine.Sessions;
 
@@ -7,8 +8,20 @@ public sealed record ExtractionSessionOptions
 {
     /// <summary>Feature store to write; a rerun resumes from its journal.</summary>
     public required string Store { get; init; }
-    /// <summary>Folder of images named c{culture}/child{id}/{frame}.jpg|jpeg|png (needs <see cref="Labels"/>).</summary>
+    /// <summary>With <see cref="Labels"/>: folder of images named c{culture}/child{id}/{frame}.jpg|jpeg|png; without: a flat
+    /// folder of unlabelled images (frames by sorted name) of <see cref="Culture"/>/<see cref="Child"/>.</summary>
     public string? Images { get; init; }
+    /// <summary>A video: faces are detected, cropped and extracted in one pass; rows unlabelled, of <see cref="Culture"/>/<see cref="Child"/>.</summary>
+    public string? Video { get; init; }
+    /// <summary>With <see cref="Video"/>: frames sampled per second (null: every frame).</summary>
+    public double? Fps { get; init; }
+    /// <summary>With <see cref="Video"/>: also write the face crops and faces.csv into this folder.</summary>
+    public string? KeepCrops { get; init; }
+    /// <summary>With <see cref="Video"/> or unlabelled <see cref="Images"/>: the rows' culture code and child id.</summary>
+    public int Culture { get; init; }
+    public int Child { get; init; }
+    /// <summary>With <see cref="Video"/>: how faces are found and cut (the crop size is <see cref="ResizeShorterSide"/>).</summary>
+    public FaceOptions Faces { get; init; } = new();
     /// <summary>CSV with columns path, culture, child, frame, label.</summary>
     public string? Manifest { get; init; }
     /// <summary>With <see cref="Images"/>: CSV with columns culture, child, frame, label.</summary>

@@ -17,7 +17,7 @@ public static class ProtocolSession
 {
     public const string FiguresFolder = "figures";
 
-    /// <summary>The last run's CultureNet (M7) models: culture_C0.npz, child_C0-7.npz, … (<see cref="CultureNetModel.Load"/>).</summary>
+    /// <summary>The last run's CultureNet (M7) models: joint.npz, culture_C0.npz, child_C0-7.npz, … (<see cref="CultureNetModel.Load"/>).</summary>
     public const string ModelsFolder = "models";
 
     public static ProtocolSessionResult Run(string storePath, string resultsFolder, ProtocolOptions options,
@@ -45,6 +45,7 @@ public static class ProtocolSession
     private static (ProtocolPlan, ProtocolRunner, ProtocolManifest) Prepare(FeatureStore store, string storePath,
         string resultsFolder, ProtocolOptions options, Shard? shard)
     {
+        store.EnsureLabelled("the protocol");
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, storePath);
         var plan = ProtocolPlanner.Build(cohort, options with { Settings = WithAnalyses(options, cohort) });
         var trainer = new GenNetTrainer(store, options.Training);
@@ -70,7 +71,7 @@ public static class ProtocolSession
         return reported;
     }
 
-    /// <summary>Saves the last run's M7 culture and child models as CultureNet's per-culture and per-child weight files.</summary>
+    /// <summary>Saves the last run's M7 joint, culture and child models as CultureNet's joint, per-culture and per-child weight files.</summary>
     private static Action<FitSpec, ITrainedModel> KeepCultureNet(ProtocolPlan plan, string folder)
     {
         int last = plan.Options.Runs;
@@ -83,6 +84,8 @@ public static class ProtocolSession
             names[key] = $"child_{child.Token}";
             // The culture stage the child's layer starts from: this run's, or the shared one (reference conventions).
             names[fit.ParentKey!] = $"culture_{CultureLabels.Code(child.Culture)}";
+            // And the joint stage the culture stage starts from.
+            if (lastRun[fit.ParentKey!].ParentKey is { } joint) names[joint] = CultureNetModel.JointFileName;
         }
         return (fit, model) =>
         {

@@ -20,11 +20,23 @@ public sealed class ManifestTests(OracleFixture fx)
         Assert.Equal(new FrameKey(0, 12, 8), list.Entries[1].Key);
     }
 
+    [Fact]
+    public void EmptyOrMissingLabelsMakeUnlabelledRows()
+    {
+        string d = fx.NewDir();
+        var withColumn = ImageManifest.Load(OracleFixture.WriteFile(d, "a.csv", "path,culture,child,frame,label,score\na.jpg,0,1,2,0.5,0.99\nb.jpg,0,1,3,,0.97\n"));
+        Assert.Equal(0.5f, withColumn.Entries[0].Label);
+        Assert.True(withColumn.Entries[0].IsLabelled);
+        Assert.True(float.IsNaN(withColumn.Entries[1].Label));
+        Assert.False(withColumn.Entries[1].IsLabelled);
+        var without = ImageManifest.Load(OracleFixture.WriteFile(d, "b.csv", "path,culture,child,frame\na.jpg,0,1,2\n"));
+        Assert.True(float.IsNaN(without.Entries.Single().Label));
+    }
+
     [Theory]
-    [InlineData("path,culture,child,frame,label\na.jpg,0,1,2,0.5\nb.jpg,0,1,3,\n", "line 3", "label is empty")]
     [InlineData("path,culture,child,frame,label\na.jpg,0,1,2,high\n", "line 2", "not a number")]
     [InlineData("path,culture,child,frame,label\na.jpg,0,1,2,3.5\n", "line 2", "outside [-1, 1]")]
-    [InlineData("path,culture,child,frame\na.jpg,0,1,2\n", "line 1", "no 'label' column")]
+    [InlineData("path,culture,frame,label\na.jpg,0,2,0\n", "line 1", "no 'child' column")]
     [InlineData("path,culture,child,frame,label\na.jpg,0,1,2,0\nb.jpg,0,1,2,0\n", "line 3", "listed twice")]
     [InlineData("path,culture,child,frame,label\na.jpg,Japan,1,2,0\n", "line 2", "culture 'Japan'")]
     [InlineData("path,culture,child,frame,label\na.jpg,0,1,-2,0\n", "line 2", "frame '-2'")]

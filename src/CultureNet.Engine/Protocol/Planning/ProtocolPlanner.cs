@@ -132,6 +132,9 @@ public static class ProtocolPlanner
     /// <summary>The key of a per-target fit: <c>run03_M1_C0-7</c>.</summary>
     public static string FitKey(int run, string setting, ChildId target) => $"run{run:D2}_{setting}_{target.Token}";
 
+    /// <summary>The key of M7's joint fit of a run (both cultures, the body CultureNet shares): <c>run03_M7-joint</c>.</summary>
+    public static string M7JointKey(int run) => $"run{run:D2}_M7-joint";
+
     /// <summary>The key of M7's culture-layer fit of a run: <c>run03_M7-culture_C0</c>.</summary>
     public static string M7CultureKey(int run, byte culture) => $"run{run:D2}_M7-culture_{CultureLabels.Code(culture)}";
 
@@ -257,7 +260,7 @@ public static class ProtocolPlanner
                 return;
             }
             var all = Union(cohort.Children.Select(c => split[c].P2));
-            var joint = Add($"{Prefix}_M7-joint", FitKind.GenNet, null, all, all, []);
+            var joint = Add(M7JointKey(run), FitKind.GenNet, null, all, all, []);
             foreach (byte culture in cohort.Cultures)
             {
                 var rows = Union(cohort.ChildrenOf(culture).Select(c => split[c].P2));

@@ -29,6 +29,7 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
 
     public GenNetTrainer(FeatureStore store, GenNetTrainingOptions? options = null)
     {
+        store.EnsureLabelled("training");
         _store = store;
         Options = options ?? new GenNetTrainingOptions();
         // The store checked every feature and label on write, so the engine need not scan them again.
