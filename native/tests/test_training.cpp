@@ -258,12 +258,13 @@ TEST(Training, FrozenLayersUnchangedAfterTrainingAndLossDecreases)
 
 TEST(Training, IdenticalRunsGiveBitIdenticalWeights)
 {
-    // Wide enough that the optimizer and the GEMMs take their vector / threaded paths.
-    const std::vector<int32_t> widths{300, 120, 40, 1}, acts{CN_ACT_RELU, CN_ACT_RELU, CN_ACT_LINEAR};
+    // Wide enough that the optimizer (164 k parameters) and the first layer's GEMMs (32 x 1024 x 160) take their vector
+    // and threaded paths.
+    const std::vector<int32_t> widths{1024, 160, 40, 1}, acts{CN_ACT_RELU, CN_ACT_RELU, CN_ACT_LINEAR};
     std::mt19937 rng(41);
     auto layers = random_layers(rng, widths, acts, 0.1f);
     const int rows = 200;
-    auto x = uniform(rng, (size_t)rows * 300, -1, 1), y = uniform(rng, rows, -1, 1);
+    auto x = uniform(rng, (size_t)rows * 1024, -1, 1), y = uniform(rng, rows, -1, 1);
     std::vector<int64_t> order(rows);
     std::iota(order.begin(), order.end(), 0);
     std::shuffle(order.begin(), order.end(), std::mt19937(43));

@@ -125,12 +125,44 @@ static cn_status cn_grow_scratch(cn_dnnl_net* s, size_t bytes, const char* fn)
     return CN_OK;
 }
 
-/* The cached primitive of (op, l) for `rows` at the current thread count, made when missing. */
+/* Below this much work an operation runs on the calling thread alone: a parallel region costs a few microseconds of
+ * fork and join on an idle machine, and on a busy one each join waits for the other thread to be scheduled again. A
+ * matmul of 2^21 multiply-adds takes ~15 us on one core. A network with fewer than CN_PARALLEL_PARAMETERS parameters
+ * runs on one thread throughout: its whole step takes well under a millisecond. Measured on a shared 2-core host
+ * (load 20-30), fits of an 8-500-200-100-50-1 network (129 k parameters): 98-286 ms per epoch with its larger
+ * operations on two threads, 7 ms on one (the openblas backend: 51). */
+#define CN_PARALLEL_MACS (1 << 21)
+#define CN_PARALLEL_ELEMENTS (1 << 18)
+#define CN_PARALLEL_PARAMETERS (1 << 18)
+
+/* The threads the network's operations may use: the calling thread's team, or 1 for a small network. */
+static int cn_team(const cn_mlp* net)
+{
+    int64_t parameters = 0;
+    for (int32_t l = 0; l < net->n_layers; ++l) parameters += (int64_t)net->layers[l].in * net->layers[l].out;
+    return parameters >= CN_PARALLEL_PARAMETERS ? omp_get_max_threads() : 1;
+}
+
+/* The threads layer l's operation op gets on `rows` rows: the network's team, or 1 for small work. */
+static int cn_op_threads(const cn_mlp* net, int op, int32_t l, int64_t rows)
+{
+    const cn_layer* L = &net->layers[l];
+    const int team = cn_team(net);
+    switch (op) {
+    case CN_OP_FORWARD:
+    case CN_OP_WGRAD:
+    case CN_OP_IGRAD: return rows * L->in * L->out >= CN_PARALLEL_MACS ? team : 1;
+    case CN_OP_CAST_X: return rows * L->in >= CN_PARALLEL_ELEMENTS ? team : 1;
+    default: return rows * L->out >= CN_PARALLEL_ELEMENTS ? team : 1;
+    }
+}
+
+/* The cached primitive of (op, l) for `rows` at its thread count, made when missing. */
 static cn_status cn_plan(cn_mlp* net, int op, int32_t l, int64_t rows, cn_dnnl_prim** out, const char* fn)
 {
     cn_dnnl_net* s = cn_state(net);
     cn_dnnl_layer* D = &s->layers[l];
-    const int threads = omp_get_max_threads();
+    const int threads = cn_op_threads(net, op, l, rows);
     for (int i = 0; i < CN_DNNL_SLOTS; ++i) {
         cn_dnnl_prim* p = &D->ops[op][i];
         if (p->prim != NULL && p->rows == rows && p->threads == threads) {
@@ -141,7 +173,11 @@ static cn_status cn_plan(cn_mlp* net, int op, int32_t l, int64_t rows, cn_dnnl_p
     cn_dnnl_prim* p = &D->ops[op][D->next_slot[op]];
     D->next_slot[op] = (D->next_slot[op] + 1) % CN_DNNL_SLOTS;
     cn__dnnl_prim_free(s->api, p);
+    /* A primitive is planned for the thread count current at its creation. */
+    const int team = omp_get_max_threads();
+    if (threads != team) omp_set_num_threads(threads);
     cn_status st = cn_make_op(net, op, l, rows, p, fn);
+    if (threads != team) omp_set_num_threads(team);
     if (st == CN_OK) st = cn_grow_scratch(s, p->scratch_bytes, fn);
     if (st != CN_OK) {
         cn__dnnl_prim_free(s->api, p);
@@ -220,7 +256,11 @@ static void cn_run(cn_mlp* net, int op, int32_t l, int64_t rows, void* const* ar
         cn_record(s, dnnl_runtime_error, what, l);
         return;
     }
+    /* Some primitives (reorders) take their threads at execution: run each with those it was planned for. */
+    const int team = omp_get_max_threads();
+    if (p->threads != team) omp_set_num_threads(p->threads);
     cn_record(s, cn__dnnl_exec(s->api, s->stream, p, args, s->scratch), what, l);
+    if (p->threads != team) omp_set_num_threads(team);
 }
 
 /* ---- the layer operations ------------------------------------------------------------------------------------- */
@@ -284,7 +324,7 @@ static void cn_dnnl_adadelta(cn_mlp* net, int32_t l, const cn_adadelta_step* ste
     /* oneDNN runs on this thread's OpenMP team, so the update uses the same team (no second pool to fight). Under
      * mixed_bfloat16 the update writes the kernel's bfloat16 copy in the same pass. */
     uint16_t* bf16 = cn_mixed(net) ? cn_state(net)->layers[l].kernel_bf16 : NULL;
-    cn_cpu_adadelta(L->kernel, L->dkernel, eg_k, edx_k, (int64_t)L->in * L->out, step, cn__threads(), bf16);
+    cn_cpu_adadelta(L->kernel, L->dkernel, eg_k, edx_k, (int64_t)L->in * L->out, step, cn_team(net), bf16);
     cn_cpu_adadelta(L->bias, L->dbias, eg_b, edx_b, L->out, step, 1, NULL);
 }
 
