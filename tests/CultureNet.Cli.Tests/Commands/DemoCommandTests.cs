@@ -15,7 +15,7 @@ public class DemoCommandTests
     {
         using var dir = new TempDir();
         string[] args = ["demo", "--out", dir.Path, "--frames", "30", "--dim", "8", "--runs", "1"];
-        var first = CliProcess.Run(args);
+        var first = CliProcess.RunFor(TimeSpan.FromMinutes(10), null, args);
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains("generating the synthetic cohort", first.Stdout);
         Assert.Contains("Table II, culture C0 — SYNTHETIC data", first.Stdout);
@@ -34,7 +34,7 @@ public class DemoCommandTests
             Assert.Equal(30, culturenet.Children.Count);
         }
 
-        var second = CliProcess.Run(args);
+        var second = CliProcess.RunFor(TimeSpan.FromMinutes(10), null, args);
         Assert.True(second.ExitCode == 0, second.Stderr);
         Assert.DoesNotContain("generating the synthetic cohort", second.Stdout);
         Assert.Matches(@"resumed: (\d+) of \1 fits", second.Stdout);

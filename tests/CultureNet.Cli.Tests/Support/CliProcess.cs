@@ -11,11 +11,15 @@ public static class CliProcess
 
     public static Result Run(params string[] args) => RunWith(null, args);
 
-    public static Result RunWith(Action<ProcessStartInfo>? configure, params string[] args)
+    public static Result RunWith(Action<ProcessStartInfo>? configure, params string[] args) =>
+        RunFor(TimeSpan.FromMinutes(3), configure, args);
+
+    /// <summary>With a longer guard against hangs, for whole-protocol runs on a loaded machine (not a speed check).</summary>
+    public static Result RunFor(TimeSpan limit, Action<ProcessStartInfo>? configure, params string[] args)
     {
         using var started = Start(configure, args);
         var process = started.Process;
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"culturenet {string.Join(' ', args)} did not finish");
