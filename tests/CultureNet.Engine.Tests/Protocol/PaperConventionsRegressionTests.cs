@@ -8,7 +8,8 @@ namespace CultureNet.Engine.Tests.Protocol;
 /// <summary>
 /// <c>--conventions paper</c> is the protocol as it was before the choice existed: on a small cohort (with the Fig. 3
 /// analyses) every report, fit result and model file hashes to what the code before <c>--conventions</c> wrote (pinned in
-/// paper-conventions-baseline.sha256 next to this file, computed with the merge base 5b71d77 and this same test body). The
+/// paper-conventions-baseline.sha256 next to this file, computed with the merge base 5b71d77 and this same test body, where it matched; re-pinned once when the oneDNN backend
+/// became the default and Adadelta's update changed to sqrt((Edx+eps)/(Eg+eps)), which change float32 results by design). The
 /// store's path, which Table II prints, is replaced by STORE before hashing, and a model's .npz is hashed by its entries
 /// (the zip records write times).
 /// </summary>
