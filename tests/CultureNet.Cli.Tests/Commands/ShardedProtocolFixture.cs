@@ -26,7 +26,7 @@ public sealed class ShardedProtocolFixture : IDisposable
     public string Reference { get; }
 
     public string[] Args(string output, params string[] more) =>
-        ["protocol", "--store", Store, "--out", output, "--runs", "2", "--split", "random", "--seed", "9", "--threads", "1", .. more];
+        ["protocol", "--store", Store, "--out", output, "--runs", "2", "--conventions", "paper", "--split", "random", "--seed", "9", "--threads", "1", .. more];
 
     public static readonly string[] Reports =
         [ResultsFolder.Predictions, ResultsFolder.PerChild, ResultsFolder.Table2Md, ResultsFolder.Table2CsvFile, ResultsFolder.Table2JsonFile, ResultsFolder.StatsCsvFile, ResultsFolder.Fits];
