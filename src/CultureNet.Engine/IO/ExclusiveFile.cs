@@ -13,7 +13,9 @@ public static partial class ExclusiveFile
     private const int EEXIST = 17;
 
     /// <summary>True when this call created <paramref name="path"/>; false when it already existed (nothing is changed).</summary>
-    public static bool TryCreate(string path, ReadOnlySpan<byte> contents)
+    /// <param name="durable">fsync the content and the folder, so the file survives a crash of the machine; a claim
+    /// that only matters while its owner runs skips both (two disk flushes per fit).</param>
+    public static bool TryCreate(string path, ReadOnlySpan<byte> contents, bool durable = true)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
@@ -23,11 +25,11 @@ public static partial class ExclusiveFile
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(contents);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
             if (link(temporary, path) == 0)
             {
-                AtomicFile.FsyncDirectory(directory);
+                if (durable) AtomicFile.FsyncDirectory(directory);
                 return true;
             }
             int errno = Marshal.GetLastPInvokeError();

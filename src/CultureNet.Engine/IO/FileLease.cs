@@ -29,6 +29,8 @@ public sealed record LeaseRecord(
 /// <item>The holder renews the modification time every <see cref="LeaseTiming.Heartbeat"/> from a timer, and
 /// <see cref="IsHeld"/> tells it, before it publishes its work, whether a later generation exists (it was judged dead
 /// and the work was taken over).</item>
+/// <item>Claim files are not fsynced: a claim only matters while its owner runs, and after a crash of the machine a
+/// lost claim just means the work is free again.</item>
 /// <item>Disposing releases the claim (deletes its generation files). Work that must not be done twice is checked
 /// again after acquiring: a claim may be free again because its holder just finished.</item>
 /// </list>
@@ -63,7 +65,7 @@ public sealed partial class FileLease : IDisposable
             var generations = Generations(name);
             if (generations.Count == 0)
             {
-                if (ExclusiveFile.TryCreate(GenerationPath(name, 0), record)) return new FileLease(name, 0, timing);
+                if (ExclusiveFile.TryCreate(GenerationPath(name, 0), record, durable: false)) return new FileLease(name, 0, timing);
                 continue;
             }
             int top = generations[^1];
@@ -71,7 +73,7 @@ public sealed partial class FileLease : IDisposable
             var holder = Read(topPath);
             if (holder is null) continue; // released while we looked
             if (!IsDead(holder, topPath, timing)) return null;
-            if (!ExclusiveFile.TryCreate(GenerationPath(name, top + 1), record)) continue;
+            if (!ExclusiveFile.TryCreate(GenerationPath(name, top + 1), record, durable: false)) continue;
             var lease = new FileLease(name, top + 1, timing);
             lease.DeleteGenerationsBelow(top + 1);
             return lease;

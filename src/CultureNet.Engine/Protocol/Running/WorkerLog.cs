@@ -26,8 +26,6 @@ public sealed class WorkerLog(string folder)
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{key}\t{elapsed.TotalSeconds:F3}\t{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}"));
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
         }
         Count++;
     }
