@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace CultureNet.Cli.Commands;
 
 /// <summary>
-/// `culturenet extract`: face images (or a video's faces) → backbone (ONNX) → feature rows with culture, child, frame and label.
+/// `culturenet extract`: face images (or a video's faces, or a faces.csv's faces cut again in memory) → backbone (ONNX) → feature rows with culture, child, frame and label.
 /// Parses the options and runs one <see cref="ExtractionSession"/> (journal, resumption, store) with a progress bar. Exit codes: 0 all images written; 2 some images were bad and skipped (listed); 1 error; 130 interrupted
 /// (Ctrl+C; rerun to resume).
 /// </summary>
@@ -44,12 +44,13 @@ public static class ExtractCommand
         var dtype = new Option<string>("--dtype") { Description = "feature precision in a new store: float32 or float16 (half the size)", DefaultValueFactory = _ => "float32" };
 
         var video = new Option<string?>("--video") { Description = "a video: faces are detected, cropped and extracted in one pass (no PNGs unless --keep-crops); rows unlabelled, of --culture/--child" };
-        var fps = new Option<double?>("--fps") { Description = "with --video: sample this many frames per second (default: every frame)" };
-        var keepCrops = new Option<string?>("--keep-crops") { Description = "with --video: also write the face crops and faces.csv into this folder" };
+        var facesCsv = new Option<string?>("--faces") { Description = "a faces.csv written by `culturenet faces`: each face is cut again in memory from the video or image it names (by its box, margin, size and --fps from the faces.state beside it) and extracted, rows as --manifest would give them; no PNGs unless --keep-crops" };
+        var fps = new Option<double?>("--fps") { Description = "with --video: sample this many frames per second (default: every frame); with --faces: only without a faces.state, the rate the faces were listed at" };
+        var keepCrops = new Option<string?>("--keep-crops") { Description = "with --video or --faces: also write the face crops and faces.csv into this folder" };
         var faceOptions = new FaceOptionSet();
         var command = new Command("extract", "Extract backbone features from face images (or a video's faces) into a feature store")
         {
-            images, video, fps, keepCrops, culture, child, manifest, labels, backbone, output, batch, size, preset, mean, std, scale, order, layout, outputName,
+            images, video, facesCsv, fps, keepCrops, culture, child, manifest, labels, backbone, output, batch, size, preset, mean, std, scale, order, layout, outputName,
             inputSize, allowUpscale, threads, ortThreads, gpu, gpuDevice, dtype,
         };
         foreach (var o in faceOptions.AllButSize) command.Options.Add(o);
@@ -58,7 +59,7 @@ public static class ExtractCommand
             var options = new ExtractionSessionOptions
             {
                 Store = r.GetValue(output)!, Images = r.GetValue(images), Manifest = r.GetValue(manifest), Labels = r.GetValue(labels),
-                Video = r.GetValue(video), Fps = r.GetValue(fps), KeepCrops = r.GetValue(keepCrops),
+                Video = r.GetValue(video), FacesCsv = r.GetValue(facesCsv), Fps = r.GetValue(fps), KeepCrops = r.GetValue(keepCrops),
                 Culture = FaceOptionSet.ParseCulture(r.GetValue(culture)!), Child = r.GetValue(child), Faces = faceOptions.Read(r),
                 Backbone = r.GetValue(backbone), Batch = r.GetValue(batch), ResizeShorterSide = r.GetValue(size),
                 Preset = r.GetValue(preset), Mean = r.GetValue(mean), Std = r.GetValue(std), Scale = r.GetValue(scale),

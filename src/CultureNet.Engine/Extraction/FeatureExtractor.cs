@@ -51,9 +51,12 @@ public sealed class FeatureExtractor
     private readonly OnnxBackbone _backbone;
     private readonly ImagePreprocessor _pre;
     private readonly ExtractionOptions _options;
+    private readonly IEntryImages? _images;
 
-    public FeatureExtractor(OnnxBackbone backbone, ImagePreprocessor preprocessor, ExtractionOptions? options = null)
+    /// <param name="images">Where the entries' pixels come from; null: decode each entry's image file.</param>
+    public FeatureExtractor(OnnxBackbone backbone, ImagePreprocessor preprocessor, ExtractionOptions? options = null, IEntryImages? images = null)
     {
+        _images = images;
         _options = options ?? new ExtractionOptions();
         if (_options.BatchSize < 1) throw new CultureNetException($"--batch {_options.BatchSize}: expected a positive batch size");
         if (preprocessor.CropWidth != backbone.InputWidth || preprocessor.CropHeight != backbone.InputHeight || preprocessor.Layout != backbone.Layout)
@@ -193,12 +196,22 @@ public sealed class FeatureExtractor
         var ok = new bool[chunk.Length];
         var flags = new (bool Grey, bool Up)[chunk.Length];
         var errors = new ExtractionIssue?[chunk.Length];
+        // Supplied images come sequentially (a video reads forward); their preprocessing is parallel like a file's.
+        DecodedImage?[]? supplied = null;
+        string?[]? reasons = null;
+        if (_images is not null)
+        {
+            supplied = new DecodedImage?[chunk.Length];
+            reasons = new string?[chunk.Length];
+            _images.Load(chunk, supplied, reasons, ct);
+        }
         Parallel.For(0, chunk.Length, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct }, i =>
         {
             var e = chunk[i];
             try
             {
-                var img = ImageDecoder.Decode(e.Path);
+                var img = supplied is null ? ImageDecoder.Decode(e.Path)
+                    : supplied[i] ?? throw new ImageDecodeException(e.Path, reasons![i] ?? "no image");
                 bool up = _pre.Preprocess(img, input.AsSpan(i * sample, sample), e.Path);
                 flags[i] = (img.WasGrey, up);
                 ok[i] = true;

@@ -156,7 +156,7 @@ public sealed class ImageManifest
     private static int OptionalColumn(string[] header, string name) =>
         Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    private static int Column(string[] header, string name, string file)
+    internal static int Column(string[] header, string name, string file)
     {
         int i = Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
         if (i < 0) throw new CultureNetException($"{file} line 1: the header has no '{name}' column (found: {string.Join(", ", header)}); expected path, culture, child, frame, label");
@@ -174,7 +174,7 @@ public sealed class ImageManifest
         return v;
     }
 
-    private static int ParseIndex(string s, string field, string where)
+    internal static int ParseIndex(string s, string field, string where)
     {
         if (s.Length == 0) throw new CultureNetException($"{where}: {field} is empty; expected a non-negative integer");
         if (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v))
@@ -192,7 +192,7 @@ public sealed class ImageManifest
     }
 
     /// <summary>Reads a small CSV with a header; returns (1-based line, fields) per non-empty data row.</summary>
-    private static List<(int Line, string[] Fields)> ReadCsv(string path, out string[] header)
+    internal static List<(int Line, string[] Fields)> ReadCsv(string path, out string[] header)
     {
         string[] lines;
         try { lines = File.ReadAllLines(path); }

@@ -63,7 +63,7 @@ public static class EngagementSession
         Directory.CreateDirectory(request.Out);
         if (request.KeepCrops && File.Exists(Path.Combine(request.Out, FacesFolder.StateFileName)))
             throw new CultureNetException($"{request.Out}: holds the crops of an earlier run; choose another --out for --keep-crops");
-        using var crops = request.KeepCrops ? FacesFolder.Open(request.Out, $"engagement {FaceOptions.Describe(scanner)}, {source.Identity}") : null;
+        using var crops = request.KeepCrops ? FacesFolder.Open(request.Out, $"engagement {FaceOptions.Describe(scanner)}, {source.FpsSetting}, {source.Identity}") : null;
 
         var clock = Stopwatch.StartNew();
         var rows = new List<EngagementRow>();

@@ -6,8 +6,9 @@ using CultureNet.Engine.Extraction.Faces;
 namespace CultureNet.Engine.Sessions;
 
 /// <summary>
-/// One <c>culturenet extract</c>: face images (or a video's faces) → backbone (ONNX) → feature rows, resumable.
-/// <see cref="Open"/> lists the images (or probes the video and loads the face detector), resolves the backbone and its
+/// One <c>culturenet extract</c>: face images (or a video's faces, or the faces a faces.csv lists, cut again in memory)
+/// → backbone (ONNX) → feature rows, resumable.
+/// <see cref="Open"/> lists the images (or probes the video and loads the face detector, or checks every faces.csv row), resolves the backbone and its
 /// pixel normalisation, and opens (or resumes) the journal next to the store; <see cref="Extract"/> (images) or
 /// <see cref="ExtractVideo"/> appends the rows not yet extracted; <see cref="Finish"/> builds the feature store from the
 /// journal (adding to an existing store made with the same settings).
@@ -22,13 +23,15 @@ public sealed class ExtractionSession : IDisposable
     private readonly FeatureDType _dtype;
     private readonly FaceScanner? _scanner;
     private readonly FrameSource? _video;
+    private readonly FaceCropImages? _crops;
     private readonly string? _videoPath, _keepCrops;
     private readonly int _batch;
     private FaceExtractionSummary? _videoSummary;
 
     private ExtractionSession(ExtractionSessionOptions options, ImageManifest list, OnnxBackbone model, ImagePreprocessor pre,
-        PixelNormalization normalization, string modelPath, FaceScanner? scanner, string detectorDescription)
+        PixelNormalization normalization, string modelPath, FaceScanner? scanner, string detectorDescription, FacesCsvFile? faces, FaceCropImages? crops)
     {
+        _crops = crops;
         _model = model;
         _dtype = options.DType;
         _scanner = scanner;
@@ -38,7 +41,7 @@ public sealed class ExtractionSession : IDisposable
         StorePath = options.Store;
         Entries = list.Entries;
         Preprocessor = pre;
-        _extractor = new FeatureExtractor(model, pre, new ExtractionOptions { BatchSize = options.Batch, DecodeThreads = options.DecodeThreads });
+        _extractor = new FeatureExtractor(model, pre, new ExtractionOptions { BatchSize = options.Batch, DecodeThreads = options.DecodeThreads }, crops);
         _settings = string.Create(CultureInfo.InvariantCulture,
             $"backbone {Path.GetFileName(modelPath)} ({new FileInfo(modelPath).Length} bytes), output {model.OutputName}, size {pre.ResizeShorterSide}, crop {pre.CropWidth}x{pre.CropHeight} {pre.Layout}, {normalization}");
         // A video's faces: the detector and crop settings are part of what the rows mean.
@@ -49,6 +52,12 @@ public sealed class ExtractionSession : IDisposable
             notes.Add($"note: {list.Entries.Count} unlabelled image(s) from {options.Images} (no --labels): the store records them as unlabelled");
         else if (list.Ignored.Count > 0)
             notes.Add($"note: {list.Ignored.Count} file(s) under {options.Images} do not follow c{{culture}}/child{{id}}/{{frame}}.jpg|png and are ignored, e.g. {list.Ignored[0]}");
+        if (faces is not null)
+        {
+            int sources = faces.Rows.Select(r => r.Source).Distinct().Count();
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"faces: {faces.Rows.Count} face(s) from {sources} source(s) listed in {faces.Path}, cut again in memory{(options.KeepCrops is null ? " (no PNGs)" : $" (PNGs into {options.KeepCrops})")}: margin {faces.Crops.Margin:R}, size {faces.Crops.Size}, {FrameSource.FpsSettingOf(faces.Crops.Fps)}, from {faces.Crops.Origin}"));
+        }
         notes.Add($"backbone: {modelPath}");
         notes.Add($"  input {model.InputName} {pre.CropWidth}×{pre.CropHeight} {model.Layout}, output {model.OutputName} → {model.FeatureWidth}-D, " +
             $"{model.ExecutionProvider}{(model.BatchRelaxed ? ", batch dimension relaxed from 1" : model.FixedBatch is { } fb ? $", fixed batch {fb}" : "")}");
@@ -89,16 +98,21 @@ public sealed class ExtractionSession : IDisposable
 
     public static ExtractionSession Open(ExtractionSessionOptions options)
     {
-        if ((options.Images is null ? 0 : 1) + (options.Manifest is null ? 0 : 1) + (options.Video is null ? 0 : 1) != 1)
-            throw new CultureNetException("give exactly one of --images DIR, --manifest M.csv or --video V");
-        if (options.Video is null && (options.Fps is not null || options.KeepCrops is not null))
-            throw new CultureNetException("--fps and --keep-crops go with --video");
+        if ((options.Images is null ? 0 : 1) + (options.Manifest is null ? 0 : 1) + (options.Video is null ? 0 : 1) + (options.FacesCsv is null ? 0 : 1) != 1)
+            throw new CultureNetException("give exactly one of --images DIR, --manifest M.csv, --video V or --faces DIR/faces.csv");
+        if (options.Video is null && options.FacesCsv is null && (options.Fps is not null || options.KeepCrops is not null))
+            throw new CultureNetException("--fps and --keep-crops go with --video or --faces");
         if (options.Manifest is not null && options.Labels is not null)
             throw new CultureNetException("--labels goes with --images; a --manifest carries its labels in its label column");
         if (options.Video is not null && options.Labels is not null)
             throw new CultureNetException("--labels goes with --images; a --video's faces are unlabelled");
+        if (options.FacesCsv is not null && options.Labels is not null)
+            throw new CultureNetException("--labels goes with --images; a faces.csv carries its labels in its label column");
 
+        // Every row of a faces.csv is checked (sources, boxes, frame numbers) before the backbone loads.
+        var faces = options.FacesCsv is null ? null : FacesCsvFile.Load(options.FacesCsv, options.Faces.Margin, options.ResizeShorterSide, options.Fps);
         var list = options.Video is not null ? new ImageManifest([])
+            : faces is not null ? faces.Manifest
             : options.Manifest is not null ? ImageManifest.Load(options.Manifest)
             : options.Labels is not null ? ImageManifest.FromDirectory(options.Images!, options.Labels)
             : ImageManifest.FromFlatDirectory(options.Images!, options.Culture, options.Child);
@@ -113,6 +127,7 @@ public sealed class ExtractionSession : IDisposable
             IntraOpThreads = options.OrtThreads, UseGpu = options.UseGpu, GpuDevice = options.GpuDevice,
         });
         FaceScanner? scanner = null;
+        FaceCropImages? crops = null;
         try
         {
             if (options.Batch < 1) throw new CultureNetException($"--batch {options.Batch}: expected a positive number");
@@ -120,10 +135,12 @@ public sealed class ExtractionSession : IDisposable
             string detectorDescription = "";
             if (options.Video is not null)
                 (scanner, detectorDescription) = (options.Faces with { Size = pre.ResizeShorterSide }).CreateScanner();
-            return new ExtractionSession(options, list, model, pre, normalization, modelPath, scanner, detectorDescription);
+            if (faces is not null) crops = new FaceCropImages(faces, options.KeepCrops);
+            return new ExtractionSession(options, list, model, pre, normalization, modelPath, scanner, detectorDescription, faces, crops);
         }
         catch
         {
+            crops?.Dispose();
             scanner?.Detector.Dispose();
             model.Dispose();
             throw;
@@ -140,6 +157,7 @@ public sealed class ExtractionSession : IDisposable
         }
         finally
         {
+            _crops?.Close(); // stops ffmpeg now rather than at Dispose
             _journal.Flush(toDisk: true);
         }
     }
@@ -173,6 +191,7 @@ public sealed class ExtractionSession : IDisposable
     public void Dispose()
     {
         _journal.Dispose();
+        _crops?.Dispose();
         _scanner?.Detector.Dispose();
         _model.Dispose();
     }

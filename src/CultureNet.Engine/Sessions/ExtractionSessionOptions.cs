@@ -13,9 +13,13 @@ public sealed record ExtractionSessionOptions
     public string? Images { get; init; }
     /// <summary>A video: faces are detected, cropped and extracted in one pass; rows unlabelled, of <see cref="Culture"/>/<see cref="Child"/>.</summary>
     public string? Video { get; init; }
-    /// <summary>With <see cref="Video"/>: frames sampled per second (null: every frame).</summary>
+    /// <summary>A faces.csv written by <c>culturenet faces</c>: its crops are cut again in memory from the sources it
+    /// lists (<see cref="FaceCropImages"/>), rows keyed and labelled as <see cref="Manifest"/> would read them.</summary>
+    public string? FacesCsv { get; init; }
+    /// <summary>With <see cref="Video"/>: frames sampled per second (null: every frame); with <see cref="FacesCsv"/>, the
+    /// rate its frames were counted at when no faces.state records it.</summary>
     public double? Fps { get; init; }
-    /// <summary>With <see cref="Video"/>: also write the face crops and faces.csv into this folder.</summary>
+    /// <summary>With <see cref="Video"/> or <see cref="FacesCsv"/>: also write the face crops and faces.csv into this folder.</summary>
     public string? KeepCrops { get; init; }
     /// <summary>With <see cref="Video"/> or unlabelled <see cref="Images"/>: the rows' culture code and child id.</summary>
     public int Culture { get; init; }

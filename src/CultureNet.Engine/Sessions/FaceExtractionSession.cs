@@ -24,7 +24,7 @@ public static class FaceExtractionSession
             throw new CultureNetException($"{keepCrops}: holds the crops of an earlier run; choose another --keep-crops folder");
         if (scanner.Settings.CropSize != preprocessor.ResizeShorterSide)
             throw new CultureNetException($"crop size {scanner.Settings.CropSize} differs from --size {preprocessor.ResizeShorterSide}");
-        using var crops = keepCrops is null ? null : FacesFolder.Open(keepCrops, $"extract {FaceOptions.Describe(scanner)}, {source.Identity}");
+        using var crops = keepCrops is null ? null : FacesFolder.Open(keepCrops, $"extract {FaceOptions.Describe(scanner)}, {source.FpsSetting}, {source.Identity}");
         var pipeline = new FaceFeaturePipeline(scanner, backbone, preprocessor, batch);
         var clock = Stopwatch.StartNew();
         int frames = 0, withFaces = 0, faces = 0, present = 0, written = 0, maxFaces = scanner.Settings.Selection.MaxFaces;

@@ -64,7 +64,7 @@ public static class FacesSession
         var (scanner, detectorDescription) = request.Faces.CreateScanner();
         using var detector = scanner.Detector;
         var source = request.OpenSource();
-        string settings = $"{FaceOptions.Describe(scanner)}, fps {(request.Fps is { } f ? f.ToString("R", CultureInfo.InvariantCulture) : "all")}, culture {request.Culture}, child {request.Child}, {source.Identity}";
+        string settings = $"{FaceOptions.Describe(scanner)}, {source.FpsSetting}, culture {request.Culture}, child {request.Child}, {source.Identity}";
         using var folder = FacesFolder.Open(request.Out, settings);
         var clock = Stopwatch.StartNew();
         var failed = new List<FrameIssue>();

@@ -15,7 +15,7 @@ namespace CultureNet.Engine.Extraction.Faces;
 /// <item><c>source</c>, <c>source_frame</c>, <c>time_s</c>: the video or image and the frame's index and time in it (time
 ///   empty for images);</item>
 /// <item><c>face</c>: rank within the frame (0 first); <c>score</c>: the detector's, on its own scale;
-///   <c>x1, y1, x2, y2</c>: the box in frame pixels.</item>
+///   <c>x1, y1, x2, y2</c>: the box in frame pixels, written to round-trip (<see cref="FacesCsvFile"/> crops again from it).</item>
 /// </list>
 /// </summary>
 public static class FacesCsv
@@ -39,8 +39,10 @@ public static class FacesCsv
             .Append(Quote(source)).Append(',').Append(sourceFrame.ToString(inv)).Append(',')
             .Append(time is { } t ? t.ToString("0.######", inv) : "").Append(',').Append(face.ToString(inv)).Append(',')
             .Append(box.Score.ToString("0.######", inv)).Append(',')
-            .Append(box.X1.ToString("0.##", inv)).Append(',').Append(box.Y1.ToString("0.##", inv)).Append(',')
-            .Append(box.X2.ToString("0.##", inv)).Append(',').Append(box.Y2.ToString("0.##", inv));
+            // Round-trip precision: `extract --faces` cuts the crop again from these numbers, and a box rounded to
+            // hundredths moves the sampling grid enough to change crop pixels.
+            .Append(box.X1.ToString("R", inv)).Append(',').Append(box.Y1.ToString("R", inv)).Append(',')
+            .Append(box.X2.ToString("R", inv)).Append(',').Append(box.Y2.ToString("R", inv));
         return sb.ToString();
     }
 

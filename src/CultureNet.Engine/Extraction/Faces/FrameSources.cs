@@ -7,8 +7,10 @@ public sealed class FrameSource
 {
     private readonly Func<int, CancellationToken, IEnumerable<FrameJob>> _jobs;
 
-    private FrameSource(string description, long estimatedFrames, string identity, Func<int, CancellationToken, IEnumerable<FrameJob>> jobs)
+    private FrameSource(string description, long estimatedFrames, string identity, Func<int, CancellationToken, IEnumerable<FrameJob>> jobs,
+        double? sampleFps = null)
     {
+        SampleFps = sampleFps;
         Description = description;
         EstimatedFrames = estimatedFrames;
         Identity = identity;
@@ -16,6 +18,16 @@ public sealed class FrameSource
     }
 
     public string Description { get; }
+
+    /// <summary>A video's <c>--fps</c> (null: every frame, and for images).</summary>
+    public double? SampleFps { get; }
+
+    /// <summary>How a faces.state records the sampling (<c>fps 6</c>, <c>fps all</c>): <c>extract --faces</c> reads it back
+    /// to decode the same frames, since faces.csv's <c>source_frame</c> counts the frames delivered after sampling.</summary>
+    public string FpsSetting => FpsSettingOf(SampleFps);
+
+    public static string FpsSettingOf(double? sampleFps) =>
+        "fps " + (sampleFps is { } f ? f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "all");
 
     /// <summary>Frames expected (a video's is estimated from its duration and rate).</summary>
     public long EstimatedFrames { get; }
@@ -40,7 +52,7 @@ public sealed class FrameSource
                 yield return new FrameJob { Source = path, SourceFrame = frame.Index, Culture = culture, Child = child, Frame = frame.Index, Decoded = frame };
             }
         }
-        return new FrameSource(info.ToString(), estimate, $"video {Path.GetFullPath(path)} ({new FileInfo(path).Length} bytes)", Jobs);
+        return new FrameSource(info.ToString(), estimate, $"video {Path.GetFullPath(path)} ({new FileInfo(path).Length} bytes)", Jobs, sampleFps);
     }
 
     private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png"];
