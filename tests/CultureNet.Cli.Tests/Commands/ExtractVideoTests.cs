@@ -4,7 +4,8 @@ using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Cli.Tests.Commands;
 
-/// <summary>`extract --video`: detection, cropping and features in one pass equal `faces` then `extract --manifest`.</summary>
+/// <summary>`extract --video` and `extract --faces`: detection/cropping and features without PNGs equal `faces` then
+/// `extract --manifest`.</summary>
 [Collection("faces")]
 public sealed class ExtractVideoTests
 {
@@ -34,5 +35,33 @@ public sealed class ExtractVideoTests
         var again = CliProcess.Run("extract", "--video", TestMedia.WebcamClip, "--culture", "C1", "--child", "4", "--out", dir.File("b"));
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Contains("0 written now, 68 already extracted", again.Stdout);
+    }
+
+    [Fact]
+    public void ExtractFacesEqualsTheManifestRouteAndABadRowIsOneErrorLine()
+    {
+        using var dir = new TempDir();
+        var faces = CliProcess.Run("faces", "--video", TestMedia.WebcamClip, "--out", dir.File("faces"));
+        Assert.True(faces.ExitCode == 0, faces.Stderr);
+        string csv = Path.Combine(dir.File("faces"), "faces.csv");
+        var manifest = CliProcess.Run("extract", "--manifest", csv, "--out", dir.File("a"));
+        Assert.True(manifest.ExitCode == 0, manifest.Stderr);
+        var r = CliProcess.Run("extract", "--faces", csv, "--out", dir.File("b"));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("faces: 68 face(s) from 1 source(s)", r.Stderr);
+        Assert.Contains("68 rows of 512 features", r.Stdout);
+        using (var a = FeatureStore.Open(dir.File("a")))
+        using (var b = FeatureStore.Open(dir.File("b")))
+            Assert.True(a.Features(0, (int)a.RowCount).SequenceEqual(b.Features(0, (int)b.RowCount)), "extract --faces features differ from extract --manifest's");
+
+        var lines = File.ReadAllLines(csv);
+        lines[2] = lines[2].Replace(TestMedia.WebcamClip, dir.File("gone.avi"));
+        File.WriteAllLines(csv, lines);
+        var bad = CliProcess.Run("extract", "--faces", csv, "--out", dir.File("c"));
+        Assert.Equal(1, bad.ExitCode);
+        var errors = bad.Stderr.Split('\n').Where(l => l.StartsWith("error:")).ToArray();
+        Assert.True(errors.Length == 1, bad.Stderr);
+        Assert.StartsWith($"error: {csv} line 3: source {dir.File("gone.avi")} not found", errors[0]);
+        Assert.DoesNotContain("   at ", bad.Stderr);
     }
 }
