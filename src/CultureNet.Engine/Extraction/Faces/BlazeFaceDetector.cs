@@ -68,14 +68,18 @@ public sealed class BlazeFaceDetector : FaceDetector
     protected override void Prepare(ReadOnlySpan<byte> rgb, int width, int height, Span<float> input)
     {
         var (_, padX, padY, w, h) = Letterbox(width, height);
-        var resized = new byte[w * h * 3];
-        DetectorInput.Resize(rgb, width, height, w, h, resized);
-        input.Fill(-1f);
-        for (int y = 0; y < h; y++)
+        var resized = System.Buffers.ArrayPool<byte>.Shared.Rent(w * h * 3);
+        try
         {
-            int dst = ((y + padY) * _size + padX) * 3, src = y * w * 3;
-            for (int i = 0; i < w * 3; i++) input[dst + i] = resized[src + i] / 127.5f - 1f;
+            DetectorInput.Resize(rgb, width, height, w, h, resized);
+            input.Fill(-1f);
+            for (int y = 0; y < h; y++)
+            {
+                int dst = ((y + padY) * _size + padX) * 3, src = y * w * 3;
+                for (int i = 0; i < w * 3; i++) input[dst + i] = resized[src + i] / 127.5f - 1f;
+            }
         }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(resized); }
     }
 
     public override List<FaceBox> Candidates(RawDetection raw, float threshold)

@@ -16,30 +16,69 @@ internal static class DetectorInput
             Resampler.ResizeWindow(rgb, width, height, outWidth, outHeight, 0, 0, outWidth, outHeight, dest);
             return;
         }
-        int w = width / fx, h = height / fy;
-        var shrunk = new byte[w * h * 3];
-        var sums = new int[w * 3];
-        int area = fx * fy, half = area / 2;
-        for (int y = 0; y < h; y++)
+        int w = width / fx, h = height / fy, line = w * fx * 3;
+        var pool = System.Buffers.ArrayPool<byte>.Shared;
+        var shrunk = pool.Rent(w * h * 3);
+        var columns = System.Buffers.ArrayPool<int>.Shared.Rent(line);
+        try
         {
-            Array.Clear(sums);
-            for (int dy = 0; dy < fy; dy++)
+            int area = fx * fy, half = area / 2;
+            for (int y = 0; y < h; y++)
             {
-                var row = rgb.Slice(((y * fy + dy) * width) * 3, w * fx * 3);
-                int s = 0;
-                for (int x = 0; x < w; x++)
+                // The fy rows of the block summed column by column first (a vectorised widening add), then each run of fx
+                // pixels: the same integer sums as adding each block pixel by pixel, in a fraction of the time — this
+                // pass over the full frame cost as much as the detector's own inference.
+                var sums = columns.AsSpan(0, line);
+                AddWidened(rgb.Slice(y * fy * width * 3, line), sums, first: true);
+                for (int dy = 1; dy < fy; dy++) AddWidened(rgb.Slice((y * fy + dy) * width * 3, line), sums, first: false);
+                var outRow = shrunk.AsSpan(y * w * 3, w * 3);
+                for (int x = 0, s = 0; x < w; x++)
                 {
                     int r = 0, g = 0, b = 0;
-                    for (int dx = 0; dx < fx; dx++, s += 3) { r += row[s]; g += row[s + 1]; b += row[s + 2]; }
-                    sums[x * 3] += r;
-                    sums[x * 3 + 1] += g;
-                    sums[x * 3 + 2] += b;
+                    for (int dx = 0; dx < fx; dx++, s += 3) { r += sums[s]; g += sums[s + 1]; b += sums[s + 2]; }
+                    outRow[x * 3] = (byte)((r + half) / area);
+                    outRow[x * 3 + 1] = (byte)((g + half) / area);
+                    outRow[x * 3 + 2] = (byte)((b + half) / area);
                 }
             }
-            var outRow = shrunk.AsSpan(y * w * 3, w * 3);
-            for (int i = 0; i < outRow.Length; i++) outRow[i] = (byte)((sums[i] + half) / area);
+            var small = shrunk.AsSpan(0, w * h * 3);
+            if (w == outWidth && h == outHeight) small.CopyTo(dest);
+            else Resampler.ResizeWindow(small, w, h, outWidth, outHeight, 0, 0, outWidth, outHeight, dest);
         }
-        if (w == outWidth && h == outHeight) shrunk.CopyTo(dest);
-        else Resampler.ResizeWindow(shrunk, w, h, outWidth, outHeight, 0, 0, outWidth, outHeight, dest);
+        finally
+        {
+            pool.Return(shrunk);
+            System.Buffers.ArrayPool<int>.Shared.Return(columns);
+        }
+    }
+
+    /// <summary><paramref name="sums"/>[i] (+)= <paramref name="row"/>[i], bytes widened to ints.</summary>
+    private static void AddWidened(ReadOnlySpan<byte> row, Span<int> sums, bool first)
+    {
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            int n = System.Numerics.Vector<byte>.Count;
+            var ints = System.Runtime.InteropServices.MemoryMarshal.Cast<int, System.Numerics.Vector<int>>(sums);
+            for (; i + n <= row.Length; i += n)
+            {
+                var bytes = new System.Numerics.Vector<byte>(row.Slice(i, n));
+                System.Numerics.Vector.Widen(bytes, out var lo, out var hi);
+                System.Numerics.Vector.Widen(lo, out var a, out var b);
+                System.Numerics.Vector.Widen(hi, out var c, out var d);
+                int k = i / System.Numerics.Vector<int>.Count;
+                if (first)
+                {
+                    ints[k] = System.Numerics.Vector.AsVectorInt32(a); ints[k + 1] = System.Numerics.Vector.AsVectorInt32(b);
+                    ints[k + 2] = System.Numerics.Vector.AsVectorInt32(c); ints[k + 3] = System.Numerics.Vector.AsVectorInt32(d);
+                }
+                else
+                {
+                    ints[k] += System.Numerics.Vector.AsVectorInt32(a); ints[k + 1] += System.Numerics.Vector.AsVectorInt32(b);
+                    ints[k + 2] += System.Numerics.Vector.AsVectorInt32(c); ints[k + 3] += System.Numerics.Vector.AsVectorInt32(d);
+                }
+            }
+        }
+        for (; i < row.Length; i++) sums[i] = first ? row[i] : sums[i] + row[i];
     }
 }

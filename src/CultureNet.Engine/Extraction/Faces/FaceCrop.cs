@@ -23,35 +23,54 @@ public static class FaceCrop
         var (cx, cy, side) = Square(box, margin);
         double scale = side / size, x0 = cx - side / 2, y0 = cy - side / 2;
         int stride = width * 3;
-        // Per column: the left neighbour's byte offset and the two weights, a weight zeroed for a neighbour outside
-        // the frame (black); rows likewise. Same arithmetic as sampling each pixel on its own, done once per line.
-        var col = new (int Offset, double W0, double W1)[size];
-        for (int j = 0; j < size; j++)
+        // Per column: both neighbours' byte offsets (clamped into the row) and weights, a weight zeroed for a neighbour
+        // outside the frame (black); rows likewise. Same arithmetic as sampling each pixel on its own, done once per
+        // line instead of once per pixel (the crop of every face of every frame goes through here).
+        var pool = System.Buffers.ArrayPool<int>.Shared;
+        var poolD = System.Buffers.ArrayPool<double>.Shared;
+        int[] off0 = pool.Rent(size), off1 = pool.Rent(size);
+        double[] cw0 = poolD.Rent(size), cw1 = poolD.Rent(size);
+        try
         {
-            double sx = x0 + (j + 0.5) * scale - 0.5;
-            int fx = (int)Math.Floor(sx);
-            double ax = sx - fx;
-            col[j] = (fx * 3, fx >= 0 && fx < width ? 1 - ax : 0, fx + 1 >= 0 && fx + 1 < width ? ax : 0);
-        }
-        for (int i = 0; i < size; i++)
-        {
-            double sy = y0 + (i + 0.5) * scale - 0.5;
-            int fy = (int)Math.Floor(sy);
-            double ay = sy - fy;
-            double v0 = fy >= 0 && fy < height ? 1 - ay : 0, v1 = fy + 1 >= 0 && fy + 1 < height ? ay : 0;
-            int row0 = Math.Clamp(fy, 0, height - 1) * stride, row1 = Math.Clamp(fy + 1, 0, height - 1) * stride;
-            var outRow = dest.Slice(i * size * 3, size * 3);
             for (int j = 0; j < size; j++)
             {
-                var (off, w0, w1) = col[j];
-                int o0 = Math.Clamp(off, 0, stride - 3), o1 = Math.Clamp(off + 3, 0, stride - 3);
-                double w00 = w0 * v0, w01 = w1 * v0, w10 = w0 * v1, w11 = w1 * v1;
-                for (int c = 0; c < 3; c++)
+                double sx = x0 + (j + 0.5) * scale - 0.5;
+                int fx = (int)Math.Floor(sx);
+                double ax = sx - fx;
+                cw0[j] = fx >= 0 && fx < width ? 1 - ax : 0;
+                cw1[j] = fx + 1 >= 0 && fx + 1 < width ? ax : 0;
+                off0[j] = Math.Clamp(fx * 3, 0, stride - 3);
+                off1[j] = Math.Clamp(fx * 3 + 3, 0, stride - 3);
+            }
+            for (int i = 0; i < size; i++)
+            {
+                double sy = y0 + (i + 0.5) * scale - 0.5;
+                int fy = (int)Math.Floor(sy);
+                double ay = sy - fy;
+                double v0 = fy >= 0 && fy < height ? 1 - ay : 0, v1 = fy + 1 >= 0 && fy + 1 < height ? ay : 0;
+                var outRow = dest.Slice(i * size * 3, size * 3);
+                if (v0 == 0 && v1 == 0) { outRow.Clear(); continue; } // a row wholly above or below the frame
+                var row0 = rgb.Slice(Math.Clamp(fy, 0, height - 1) * stride, stride);
+                var row1 = rgb.Slice(Math.Clamp(fy + 1, 0, height - 1) * stride, stride);
+                for (int j = 0; j < size; j++)
                 {
-                    double v = w00 * rgb[row0 + o0 + c] + w01 * rgb[row0 + o1 + c] + w10 * rgb[row1 + o0 + c] + w11 * rgb[row1 + o1 + c];
-                    outRow[j * 3 + c] = (byte)Math.Clamp((int)Math.Floor(v + 0.5), 0, 255);
+                    int o0 = off0[j], o1 = off1[j];
+                    double w00 = cw0[j] * v0, w01 = cw1[j] * v0, w10 = cw0[j] * v1, w11 = cw1[j] * v1;
+                    for (int c = 0; c < 3; c++)
+                    {
+                        double v = w00 * row0[o0 + c] + w01 * row0[o1 + c] + w10 * row1[o0 + c] + w11 * row1[o1 + c];
+                        // v ≥ 0 (non-negative weights and pixels), so truncating v + ½ rounds to nearest like Floor.
+                        outRow[j * 3 + c] = (byte)Math.Min((int)(v + 0.5), 255);
+                    }
                 }
             }
+        }
+        finally
+        {
+            pool.Return(off0);
+            pool.Return(off1);
+            poolD.Return(cw0);
+            poolD.Return(cw1);
         }
     }
 }

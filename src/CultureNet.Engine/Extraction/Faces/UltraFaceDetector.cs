@@ -39,14 +39,18 @@ public sealed class UltraFaceDetector : FaceDetector
     protected override void Prepare(ReadOnlySpan<byte> rgb, int width, int height, Span<float> input)
     {
         int plane = _width * _height;
-        var resized = new byte[plane * 3];
-        DetectorInput.Resize(rgb, width, height, _width, _height, resized);
-        for (int p = 0; p < plane; p++)
+        var resized = System.Buffers.ArrayPool<byte>.Shared.Rent(plane * 3);
+        try
         {
-            input[p] = (resized[p * 3] - 127f) / 128f;
-            input[plane + p] = (resized[p * 3 + 1] - 127f) / 128f;
-            input[2 * plane + p] = (resized[p * 3 + 2] - 127f) / 128f;
+            DetectorInput.Resize(rgb, width, height, _width, _height, resized);
+            for (int p = 0; p < plane; p++)
+            {
+                input[p] = (resized[p * 3] - 127f) / 128f;
+                input[plane + p] = (resized[p * 3 + 1] - 127f) / 128f;
+                input[2 * plane + p] = (resized[p * 3 + 2] - 127f) / 128f;
+            }
         }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(resized); }
     }
 
     public override List<FaceBox> Candidates(RawDetection raw, float threshold)

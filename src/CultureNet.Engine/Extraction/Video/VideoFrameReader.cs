@@ -34,10 +34,13 @@ public sealed class VideoFrameReader
     /// <summary>Frames queued between ffmpeg's pipe and the consumer.</summary>
     public int QueueDepth { get; init; } = 4;
 
-    /// <summary>The ffmpeg filter chain applied before conversion to rgb24.</summary>
+    /// <summary>The ffmpeg filter chain applied before conversion to rgb24. showinfo only for the times: its default
+    /// per-frame Adler-32 checksums of every plane took about a third of ffmpeg's CPU time on 720p H.264.</summary>
     internal string Filters => SampleFps is { } f
-        ? string.Create(CultureInfo.InvariantCulture, $"fps={f:R},showinfo")
-        : "showinfo";
+        ? string.Create(CultureInfo.InvariantCulture, $"fps={f:R},{TimeFilter}")
+        : TimeFilter;
+
+    private const string TimeFilter = "showinfo=checksum=0";
 
     /// <summary>
     /// The frames in order. Stopping early (break, dispose, cancellation) stops ffmpeg. A decoding failure is a
