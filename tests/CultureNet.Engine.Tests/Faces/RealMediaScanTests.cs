@@ -23,6 +23,13 @@ public sealed class RealMediaScanTests
         var perFrame = rows.GroupBy(r => r[6]).ToDictionary(g => int.Parse(g.Key), g => g.Count());
         Assert.True(perFrame.Count(p => p.Value == 1) >= 0.9 * 68, $"{perFrame.Count} frames with a face");
         Assert.Equal(o.Faces, rows.Count);
+        // Exactly one face, not merely at most one: allowed to keep three per frame, the detector still finds one in ≥ 90%.
+        using (var wide = new TempDir())
+        {
+            var three = FacesSession.Run(new FacesRequest { Video = TestMedia.WebcamClip, Out = wide.Path, Faces = new FaceOptions { MaxFaces = 3 } });
+            var counts = Rows(three.CsvPath).GroupBy(r => r[6]).Select(g => g.Count()).ToList();
+            Assert.True(counts.Count(c => c == 1) >= 0.9 * 68, $"{counts.Count(c => c == 1)} frames with exactly one face of {counts.Count} with any");
+        }
 
         // extract --manifest reads faces.csv as it is: unlabelled rows, crops relative to the CSV.
         var manifest = ImageManifest.Load(o.CsvPath);
@@ -36,16 +43,27 @@ public sealed class RealMediaScanTests
         Assert.Equal(int.Parse(rows[10][6]) / 15.0, double.Parse(rows[10][7], System.Globalization.CultureInfo.InvariantCulture), 3);
     }
 
+    /// <summary>The inset webcam picture of the screen recording (its border, in frame pixels), and the face in it at
+    /// 4.0 s marked by hand on that frame (hairline to chin, cheek to cheek).</summary>
+    private static readonly FaceBox InsetPicture = new(115, 83, 367, 272, 1), InsetFaceAt4s = new(200, 133, 267, 223, 1);
+
     [Fact]
     public void TheInsetClipsSmallFaceIsFound()
     {
         using var dir = new TempDir();
         var o = FacesSession.Run(new FacesRequest { Video = TestMedia.InsetClip, Out = dir.Path, Fps = 6 });
         var rows = Rows(o.CsvPath);
-        // The face is in 223 of 249 frames; sampled at 6 frames/s most samples must have it, and it is small in 1280×720.
+        // The face is in 223 of 249 frames; sampled at 6 frames/s most samples must have it.
         Assert.True(o.FramesWithFaces >= 0.8 * o.Frames, $"{o.FramesWithFaces} of {o.Frames} sampled frames");
-        var sides = rows.Select(r => Math.Max(float.Parse(r[12]) - float.Parse(r[10]), float.Parse(r[13]) - float.Parse(r[11]))).ToList();
-        Assert.True(sides.Average() < 720 / 2.0, $"mean face side {sides.Average():F0} px");
+        var boxes = rows.Select(r => (Time: double.Parse(r[7], System.Globalization.CultureInfo.InvariantCulture),
+            Box: new FaceBox(float.Parse(r[10]), float.Parse(r[11]), float.Parse(r[12]), float.Parse(r[13]), 1))).ToList();
+        // Every face found is the small one inside the inset (≈ 80 px in a 1280 × 720 frame), none elsewhere on screen...
+        Assert.All(boxes, b => Assert.True(b.Box.X1 >= InsetPicture.X1 && b.Box.Y1 >= InsetPicture.Y1 && b.Box.X2 <= InsetPicture.X2 && b.Box.Y2 <= InsetPicture.Y2,
+            $"face at {b.Time} s: {b.Box} is outside the inset {InsetPicture}"));
+        Assert.All(boxes, b => Assert.InRange(b.Box.Side, 40f, 130f));
+        // ...and where the face is: the frame at 4.0 s against the box marked by hand.
+        var at4 = Assert.Single(boxes, b => Math.Abs(b.Time - 4.0) < 1e-3);
+        Assert.True(at4.Box.IoU(InsetFaceAt4s) >= 0.5f, $"IoU {at4.Box.IoU(InsetFaceAt4s):F2}: {at4.Box} vs {InsetFaceAt4s}");
     }
 
     [Fact]
