@@ -55,6 +55,7 @@ public sealed class ExtractFacesTests
         foreach (var png in pngs)
             Assert.Equal(File.ReadAllBytes(png), File.ReadAllBytes(Path.Combine(dir.File("kept"), Path.GetRelativePath(dir.File("faces"), png))));
         Assert.Equal(File.ReadAllText(faces.CsvPath), File.ReadAllText(Path.Combine(dir.File("kept"), "faces.csv")));
+        Assert.Equal(File.ReadAllText(Path.Combine(dir.File("faces"), FacesFolder.StateFileName)), File.ReadAllText(Path.Combine(dir.File("kept"), FacesFolder.StateFileName)));
         Assert.Throws<CultureNetException>(() => Extract(new ExtractionSessionOptions { Store = dir.File("x"), FacesCsv = faces.CsvPath, KeepCrops = dir.File("faces") }));
 
         // Rerunning resumes: every face is already in the store.

@@ -28,8 +28,8 @@ public sealed class FaceCropImages : IEntryImages, IDisposable
     private DecodedImage? _image;
     private string? _imageError;
 
-    /// <param name="keepCrops">Also write each crop cut as a PNG at its faces.csv <c>path</c> under this folder, with a copy
-    /// of faces.csv (the folder is then a manifest for <c>extract --manifest</c>); null: no files.</param>
+    /// <param name="keepCrops">Also write each crop cut as a PNG at its faces.csv <c>path</c> under this folder, with copies
+    /// of faces.csv and its faces.state (the folder is then a manifest for <c>extract --manifest</c>); null: no files.</param>
     public FaceCropImages(FacesCsvFile file, string? keepCrops = null)
     {
         _file = file;
@@ -44,6 +44,9 @@ public sealed class FaceCropImages : IEntryImages, IDisposable
                     throw new CultureNetException($"{file.Path} line {r.Line}: path {r.CropPath} leaves its folder; --keep-crops writes each crop at its path under {keepCrops}, so paths must be relative and inside");
             Directory.CreateDirectory(full);
             AtomicFile.Write(Path.Combine(full, FacesCsv.FileName), s => s.Write(File.ReadAllBytes(file.Path)));
+            // With its faces.state the copy is cut again by the same settings when it is itself given to --faces.
+            string state = Path.Combine(csvDir, FacesFolder.StateFileName);
+            if (File.Exists(state)) AtomicFile.Write(Path.Combine(full, FacesFolder.StateFileName), s => s.Write(File.ReadAllBytes(state)));
             _keepCrops = full;
         }
     }
