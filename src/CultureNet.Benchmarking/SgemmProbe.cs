@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using CultureNet.Engine.Native;
 
 namespace CultureNet.Benchmarking;
 
@@ -25,6 +26,7 @@ public static unsafe partial class SgemmProbe
     /// <summary>Best GFLOP/s over <paramref name="repetitions"/> timed batches of calls, after a warm-up.</summary>
     public static double MeasureGflops(int repetitions = 7, double secondsPerRepetition = 0.3)
     {
+        NativeEngine.EnsureLoaded(); // OPENBLAS_CORETYPE is applied before libblas.so.3 first loads
         var a = new float[M * K];
         var b = new float[K * N];
         var c = new float[M * N];
