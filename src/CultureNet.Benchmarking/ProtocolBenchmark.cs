@@ -58,6 +58,8 @@ public static class ProtocolBenchmark
     public static ProtocolBenchmarkResult Run(ProtocolBenchmarkOptions options, string workFolder,
         IProgress<ProtocolProgress>? progress = null, Action<string>? say = null)
     {
+        // A backend or precision this host cannot run fails before the cohort is generated.
+        var training = ProtocolSession.ResolveEngine(new GenNetTrainingOptions { Backend = options.Backend, DtypePolicy = options.DtypePolicy });
         string store = Path.Combine(workFolder, "store"), results = Path.Combine(workFolder, "results");
         if (!Directory.Exists(store))
         {
@@ -69,7 +71,6 @@ public static class ProtocolBenchmark
         }
         if (Directory.Exists(results)) Directory.Delete(results, recursive: true);
 
-        var training = ProtocolSession.ResolveEngine(new GenNetTrainingOptions { Backend = options.Backend, DtypePolicy = options.DtypePolicy });
         // The bound is at the best fp32 GEMM of any backend here (docs/cost-model.md), whatever the protocol runs on.
         say?.Invoke("measuring the fp32 GEMM rates at GenNet's fc1 shape (oneDNN matmul, OpenBLAS cblas_sgemm)");
         var gemm = EngineCase.All.Where(c => c.IsFloat32 && c.Unavailable() is null)
@@ -154,9 +155,9 @@ public static class ProtocolBenchmark
         {
             w.WriteLine("peer,fits,wall_seconds,flop,bound_seconds,ratio,best_gemm_gflops,synthetic");
             double best = r.GemmGflops.Values.Max();
-            w.WriteLine(string.Create(inv, $"culturenet-{r.Options.DtypePolicy.Name},{r.Fits},{r.Engine.WallSeconds:F3},{r.Engine.Flop:E6},{r.Engine.BoundSeconds:F3},{r.Engine.Ratio:F4},{best:F2},SYNTHETIC"));
+            w.WriteLine(string.Create(inv, $"culturenet-{r.Options.DtypePolicy.Name},{r.Fits},{r.Engine.WallSeconds:F6},{r.Engine.Flop:E6},{r.Engine.BoundSeconds:F6},{r.Engine.Ratio:F4},{best:F2},SYNTHETIC"));
             if (r.Torch is { } t)
-                w.WriteLine(string.Create(inv, $"pytorch,{r.TorchFolds},{t.WallSeconds:F3},{t.Flop:E6},{t.BoundSeconds:F3},{t.Ratio:F4},{best:F2},SYNTHETIC"));
+                w.WriteLine(string.Create(inv, $"pytorch,{r.TorchFolds},{t.WallSeconds:F6},{t.Flop:E6},{t.BoundSeconds:F6},{t.Ratio:F4},{best:F2},SYNTHETIC"));
         });
         return md.ToString();
     }
