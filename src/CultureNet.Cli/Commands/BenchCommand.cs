@@ -38,6 +38,9 @@ public static class BenchCommand
                 Rows = r.GetValue(rows), Rounds = r.GetValue(rounds), Cases = cases,
                 TorchScript = PythonPeer.Locate(r.GetValue(torch)!, "torch_mlp.py"),
             };
+            Console.WriteLine($"blas={NativeEngine.BlasInfo}");
+            Console.WriteLine($"threads={NativeEngine.NumThreads}");
+            Console.WriteLine($"openblas_coretype={OpenBlasCoreType.Description}");
             var result = BackendBenchmark.Run(options, Console.Error.WriteLine);
             foreach (var line in BackendBenchmark.KeyValues(result)) Console.WriteLine(line);
             string folder = r.GetValue(output)!;
