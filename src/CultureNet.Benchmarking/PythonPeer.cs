@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using CultureNet.Engine;
+using CultureNet.Engine.IO;
 
 namespace CultureNet.Benchmarking;
 
@@ -25,21 +25,10 @@ public static class PythonPeer
     /// <summary>Runs the script and returns its standard output; a failure is one message with its last error line.</summary>
     public static string Run(string python, string script, IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(script);
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        Process process;
-        try { process = Process.Start(info)!; }
-        catch (System.ComponentModel.Win32Exception e) { throw new CultureNetException($"{python}: {e.Message} (Debian's python3 with python3-torch runs the peer)"); }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-                throw new CultureNetException($"{script}: exit {process.ExitCode}: {stderr.Result.Trim().Split('\n')[^1]}");
-            return stdout.Result;
-        }
+        var run = ChildProcess.Run(python, [script, .. arguments], "Debian's python3 with python3-torch runs the peer");
+        if (run.ExitCode != 0)
+            throw new CultureNetException($"{script}: exit {run.ExitCode}: {run.Stderr.Trim().Split('\n')[^1]}");
+        return run.Stdout;
     }
 
     /// <summary>The value of a <c>key=value</c> line of a peer's output.</summary>
