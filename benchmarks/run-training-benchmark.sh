@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Whole-process training benchmark, in one run on one machine:
-#   - the machine's limit: cblas_sgemm GFLOP/s at GenNet's fc1 shape (128x500x2048) ÷ GenNet's FLOPs per sample
+#   - the machine's limit: the best fp32 GEMM GFLOP/s (oneDNN matmul, OpenBLAS cblas_sgemm) at GenNet's fc1 shape
+#     (128x500x2048) ÷ GenNet's FLOPs per sample
 #     (6 × multiply-adds = 6.89 MFLOP, CultureNet.Benchmarking.GenNetCost),
-#   - GenNet training samples/s through the engine (culturenet bench: Sequential.Fit, batch 128),
+#   - GenNet training samples/s through the engine (culturenet bench: Sequential.Fit, batch 128; the unprefixed
+#     figures are onednn float32's, the per-backend x precision ones are in build/bench/training-bench.md),
 #   - the peer: the same MLP and optimizer in Debian's python3-torch (best of 1 and 2 threads).
 # The engine and the peer run alternately PAIRS times (default 3), and `culturenet bench` itself alternates sgemm
 # timings with training epochs, so load from other work on a shared machine hits both sides of each ratio; the
@@ -23,7 +25,8 @@ medians=benchmarks/CultureNet.Benchmarks/bin/Release/net10.0/CultureNet.Benchmar
 : > build/bench/pairs.txt
 for ((i = 1; i <= pairs; i++)); do
   echo "== pair $i/$pairs: engine (culturenet bench)" >&2
-  dotnet "$dll" bench --rounds 5 "$@" > build/bench/engine-$i.txt
+  # --torch none: this script runs the peer itself, alternating with the engine.
+  dotnet "$dll" bench --rounds 5 --torch none --out build/bench "$@" > build/bench/engine-$i.txt
   cat build/bench/engine-$i.txt >&2
   echo "== pair $i/$pairs: peer (python3-torch)" >&2
   /usr/bin/python3 tools/bench/torch_mlp.py > build/bench/torch-$i.txt
@@ -42,7 +45,7 @@ read -r gflops limit engine torch ratio_limit ratio_torch < <(dotnet "$medians" 
   echo
   echo "| measure | value |"
   echo "|---|---|"
-  echo "| cblas_sgemm 128x500x2048 | $gflops GFLOP/s |"
+  echo "| best fp32 GEMM 128x500x2048 | $gflops GFLOP/s |"
   echo "| limit (GFLOP/s / 6.89 MFLOP per sample) | $limit samples/s |"
   echo "| engine, batch 128 | $engine samples/s |"
   echo "| python3-torch 1.13, best of 1 and 2 threads | $torch samples/s |"

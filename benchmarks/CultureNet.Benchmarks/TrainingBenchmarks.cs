@@ -1,55 +1,49 @@
 using BenchmarkDotNet.Attributes;
 using CultureNet.Benchmarking;
-using CultureNet.Engine.Models;
-using CultureNet.Engine.Nn;
-using CultureNet.Engine.Nn.Optimizers;
+using CultureNet.Engine.Native;
 
 namespace CultureNet.Benchmarks;
 
 /// <summary>
-/// GenNet (2048-500-200-100-50-1) training at batch 128 on synthetic random data, against the machine's limit measured
-/// in the same run: cblas_sgemm at the fc1 shape. Both report time per sample (the sgemm baseline runs as many calls as
-/// the FLOPs of <c>Rows</c> training samples, <see cref="GenNetCost.FlopsPerSample"/> each, rounded to whole calls), so
-/// the Ratio column is (time per sample) ÷ (limit time per sample) and the ratio to the limit is 1 / Ratio.
+/// GenNet (2048-500-200-100-50-1) training at batch 128 on synthetic random data, per backend × precision (the cases of
+/// <c>culturenet bench</c>), against that backend's GEMM at the fc1 shape (cn_backend_time_gemm) in the same run. Both
+/// report time per sample: the GEMM probe runs as many fc1 products as the FLOPs of <c>Rows</c> training samples
+/// (<see cref="GenNetCost.FlopsPerSample"/> each, rounded to whole calls), so the Ratio column is (time per sample) ÷
+/// (GEMM time per sample) and the ratio to that backend's limit is 1 / Ratio. The probe's call includes its setup
+/// (operands, primitive, a warm-up product), a few percent of 215 products; `culturenet bench` times the products alone.
 /// </summary>
 [MemoryDiagnoser]
 [WarmupCount(2)]
 [IterationCount(8)]
-public unsafe class TrainingBenchmarks
+public class TrainingBenchmarks
 {
     private const int Rows = 8192;
     // Rows samples × 6.894 MFLOP ÷ 262.1 MFLOP per call = 215.4, rounded to 215: about 0.2% off Rows sample-equivalents.
-    private static readonly int SgemmCalls = (int)Math.Round(Rows * GenNetCost.FlopsPerSample / SgemmProbe.FlopsPerCall);
+    private static readonly int GemmCalls = (int)Math.Round(Rows * GenNetCost.FlopsPerSample / GemmProbe.FlopsPerCall);
 
-    private Sequential _model = null!;
-    private Matrix _x = null!, _y = null!;
-    private float[] _a = null!, _b = null!, _c = null!;
+    private TrainingThroughput _training = null!;
+    private EngineCase _engine = null!;
+
+    /// <summary>"onednn float32", "onednn mixed_bfloat16", "openblas float32".</summary>
+    [ParamsSource(nameof(Cases))]
+    public string Case { get; set; } = "";
+
+    public static IEnumerable<string> Cases => EngineCase.All.Select(c => c.Name);
 
     [GlobalSetup]
     public void Setup()
     {
-        (_x, _y) = TrainingThroughput.RandomData(Rows, GenNetCost.InputDim, seed: 1);
-        _model = GenNet.Create(GenNetCost.InputDim, seed: 1);
-        _model.Compile(optimizer: new Adadelta(), loss: "mse", metrics: ["mae"]);
-        _a = new float[SgemmProbe.M * SgemmProbe.K];
-        _b = new float[SgemmProbe.K * SgemmProbe.N];
-        _c = new float[SgemmProbe.M * SgemmProbe.N];
-        for (int i = 0; i < _a.Length; i++) _a[i] = i % 7 * 0.1f;
-        for (int i = 0; i < _b.Length; i++) _b[i] = i % 5 * 0.1f;
+        _engine = EngineCase.All.Single(c => c.Name == Case);
+        if (_engine.Unavailable() is { } why) throw new InvalidOperationException($"{Case}: {why}");
+        _training = new TrainingThroughput(Rows, engine: _engine);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _model.Dispose();
+    public void Cleanup() => _training.Dispose();
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = Rows, Description = "cblas_sgemm limit (per sample-equivalent)")]
-    public void SgemmLimit()
-    {
-        fixed (float* a = _a)
-        fixed (float* b = _b)
-        fixed (float* c = _c)
-            for (int i = 0; i < SgemmCalls; i++) SgemmProbe.Call(a, b, c);
-    }
+    [Benchmark(Baseline = true, OperationsPerInvoke = Rows, Description = "GEMM 128x500x2048 limit (per sample-equivalent)")]
+    public double GemmLimit() => NativeBackends.TimeGemm(_engine.Backend, _engine.Policy.Precision, GemmProbe.M, GemmProbe.N, GemmProbe.K, GemmCalls);
 
-    [Benchmark(OperationsPerInvoke = Rows, Description = "GenNet Fit, batch 128 (per sample)")]
-    public void FitOneEpoch() => _model.Fit(_x, _y, epochs: 1, batchSize: 128, seed: 3);
+    [Benchmark(OperationsPerInvoke = Rows, Description = "GenNet Fit epoch, batch 128 (per sample)")]
+    public double FitOneEpoch() => _training.MeasureEpoch();
 }

@@ -7,6 +7,8 @@ using CultureNet.Engine.Native;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Sessions;
+using CultureNet.Engine.Models;
+using CultureNet.Engine.Nn;
 
 namespace CultureNet.Benchmarking;
 
@@ -19,7 +21,10 @@ public sealed record ProtocolBenchmarkOptions
     public int Dim { get; init; } = GenNetCost.InputDim;
     public string Settings { get; init; } = "M1";
     public string? TorchScript { get; init; }
-    public string Python { get; init; } = "/usr/bin/python3";
+    public string Python { get; init; } = PythonPeer.DefaultPython;
+    /// <summary>The backend the protocol's networks compute on (null: the engine's default).</summary>
+    public string? Backend { get; init; }
+    public Policy DtypePolicy { get; init; } = Policy.Float32;
 }
 
 /// <summary>One measured figure set: wall seconds, the FLOPs the fits did, and the seconds those FLOPs take at the best
@@ -29,9 +34,15 @@ public sealed record BoundedTime(double WallSeconds, double Flop, double BoundSe
     public double Ratio => WallSeconds / BoundSeconds;
 }
 
+/// <summary><paramref name="EngineName"/>: what the protocol ran on, e.g. "onednn, mixed_bfloat16".</summary>
 public sealed record ProtocolBenchmarkResult(
-    ProtocolBenchmarkOptions Options, string Blas, int Threads, IReadOnlyDictionary<string, double> GemmGflops,
-    int Fits, BoundedTime Engine, BoundedTime? Torch, int TorchFolds, double FullProtocolHours);
+    ProtocolBenchmarkOptions Options, string EngineName, string BackendInfo, int Threads, IReadOnlyDictionary<string, double> GemmGflops,
+    int Fits, BoundedTime Engine, BoundedTime? Torch, int TorchFolds, double FullProtocolHours)
+{
+    /// <summary>PyTorch's wall time over the engine's on the same M1 folds (&gt; 1: the engine is faster); null without a
+    /// peer or when the run trained other settings than M1 alone (then the two did different work).</summary>
+    public double? TorchWallRatio => Torch is { } t && Options.Settings.Trim() == "M1" ? t.WallSeconds / Engine.WallSeconds : null;
+}
 
 /// <summary>
 /// The protocol end to end on the SYNTHETIC cohort against the machine's own limit: every fit's FLOPs (per fold: epochs
@@ -47,6 +58,8 @@ public static class ProtocolBenchmark
     public static ProtocolBenchmarkResult Run(ProtocolBenchmarkOptions options, string workFolder,
         IProgress<ProtocolProgress>? progress = null, Action<string>? say = null)
     {
+        // A backend or precision this host cannot run fails before the cohort is generated.
+        var training = ProtocolSession.ResolveEngine(new GenNetTrainingOptions { Backend = options.Backend, DtypePolicy = options.DtypePolicy });
         string store = Path.Combine(workFolder, "store"), results = Path.Combine(workFolder, "results");
         if (!Directory.Exists(store))
         {
@@ -58,11 +71,16 @@ public static class ProtocolBenchmark
         }
         if (Directory.Exists(results)) Directory.Delete(results, recursive: true);
 
-        say?.Invoke("measuring the fp32 GEMM rate (OpenBLAS cblas_sgemm at GenNet's fc1 shape)");
-        var gemm = new Dictionary<string, double> { ["cblas_sgemm"] = SgemmProbe.MeasureGflops() };
+        // The bound is at the best fp32 GEMM of any backend here (docs/cost-model.md), whatever the protocol runs on.
+        say?.Invoke("measuring the fp32 GEMM rates at GenNet's fc1 shape (oneDNN matmul, OpenBLAS cblas_sgemm)");
+        var gemm = EngineCase.All.Where(c => c.IsFloat32 && c.Unavailable() is null)
+            .ToDictionary(c => $"{c.Backend} {c.Policy.Name}", c => GemmProbe.Gflops(c, repetitions: 7));
         double rate = gemm.Values.Max() * 1e9;
 
-        var protocol = new ProtocolOptions { Settings = SettingVariant.ParseList(options.Settings), Runs = 1, Fig3Analyses = false };
+        var protocol = new ProtocolOptions
+        {
+            Settings = SettingVariant.ParseList(options.Settings), Runs = 1, Fig3Analyses = false, Training = training,
+        };
         var clock = Stopwatch.StartNew();
         ProtocolSession.Run(store, results, protocol, progress);
         double wall = clock.Elapsed.TotalSeconds;
@@ -77,7 +95,9 @@ public static class ProtocolBenchmark
             (torch, torchFolds) = Torch(options, script, store, Path.Combine(workFolder, "torch.json"), rate);
         }
         double fullHours = wall / fits * PaperFitsPerRun * PaperRuns / 3600;
-        return new ProtocolBenchmarkResult(options, NativeEngine.BlasInfo, NativeEngine.NumThreads, gemm, fits, engine, torch, torchFolds, fullHours);
+        string engineName = $"{training.Backend}, {training.EffectivePolicy.Name}";
+        return new ProtocolBenchmarkResult(options, engineName, NativeBackends.Describe(training.Backend), NativeEngine.NumThreads, gemm, fits,
+            engine, torch, torchFolds, fullHours);
     }
 
     /// <summary>The fits' FLOPs from the plan's rows and each result's trained epochs.</summary>
@@ -102,19 +122,7 @@ public static class ProtocolBenchmark
 
     private static (BoundedTime, int) Torch(ProtocolBenchmarkOptions options, string script, string store, string json, double rate)
     {
-        var info = new ProcessStartInfo(options.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, "--store", store, "--json", json }) info.ArgumentList.Add(a);
-        Process process;
-        try { process = Process.Start(info)!; }
-        catch (System.ComponentModel.Win32Exception e) { throw new CultureNetException($"{options.Python}: {e.Message} (Debian's python3 with python3-torch runs the peer)"); }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-                throw new CultureNetException($"{script}: exit {process.ExitCode}: {stderr.Result.Trim().Split('\n')[^1]}");
-        }
+        PythonPeer.Run(options.Python, script, ["--store", store, "--json", json]);
         using var doc = JsonDocument.Parse(File.ReadAllBytes(json));
         var root = doc.RootElement;
         double flop = root.GetProperty("flop").GetDouble();
@@ -130,13 +138,15 @@ public static class ProtocolBenchmark
         md.Append(inv, $"# culturenet bench protocol (SYNTHETIC cohort)\n\n");
         md.Append(inv, $"`{command}`\n\n");
         md.Append(inv, $"SYNTHETIC cohort 2 x {o.ChildrenPerCulture} children x {o.Frames} frames x {o.Dim}, settings {o.Settings}, 1 run, no Fig. 3 analyses. ");
-        md.Append(inv, $"{Environment.ProcessorCount} cores, engine threads {r.Threads}, BLAS: {r.Blas}.\n\n");
+        md.Append(inv, $"{Environment.ProcessorCount} cores, engine threads {r.Threads}, engine: {r.EngineName} ({r.BackendInfo}), OPENBLAS_CORETYPE {OpenBlasCoreType.Description}.\n\n");
         md.Append("| GEMM (fp32, fc1 shape 128x500x2048) | GFLOP/s |\n|---|---:|\n");
         foreach (var (name, g) in r.GemmGflops) md.Append(inv, $"| {name} | {g:F1} |\n");
         md.Append("\n| | fits | wall s | GFLOP | bound s | wall / bound |\n|---|---:|---:|---:|---:|---:|\n");
-        md.Append(inv, $"| culturenet (float32) | {r.Fits} | {r.Engine.WallSeconds:F1} | {r.Engine.Flop / 1e9:F0} | {r.Engine.BoundSeconds:F1} | {r.Engine.Ratio:F2} |\n");
+        md.Append(inv, $"| culturenet ({r.EngineName}) | {r.Fits} | {r.Engine.WallSeconds:F1} | {r.Engine.Flop / 1e9:F0} | {r.Engine.BoundSeconds:F1} | {r.Engine.Ratio:F2} |\n");
         if (r.Torch is { } t)
             md.Append(inv, $"| PyTorch {(r.TorchFolds)} M1 folds | {r.TorchFolds} | {t.WallSeconds:F1} | {t.Flop / 1e9:F0} | {t.BoundSeconds:F1} | {t.Ratio:F2} |\n");
+        if (r.TorchWallRatio is { } versus)
+            md.Append(inv, $"\nPyTorch wall / culturenet wall on the same M1 folds: {versus:F2} (> 1: culturenet is faster).\n");
         md.Append(inv, $"\nFull paper protocol estimate ({PaperRuns} runs x ~{PaperFitsPerRun} fits at this run's wall time per fit): {r.FullProtocolHours:F1} h.\n");
         md.Append("\nThe bound counts GenNet fits only (epochs x (training rows x 6 + validation rows x 2) + test rows x 2) x multiply-adds; results on SYNTHETIC data say nothing about the paper's claims.\n");
         Directory.CreateDirectory(folder);
@@ -145,9 +155,9 @@ public static class ProtocolBenchmark
         {
             w.WriteLine("peer,fits,wall_seconds,flop,bound_seconds,ratio,best_gemm_gflops,synthetic");
             double best = r.GemmGflops.Values.Max();
-            w.WriteLine(string.Create(inv, $"culturenet-float32,{r.Fits},{r.Engine.WallSeconds:F3},{r.Engine.Flop:E6},{r.Engine.BoundSeconds:F3},{r.Engine.Ratio:F4},{best:F2},SYNTHETIC"));
+            w.WriteLine(string.Create(inv, $"culturenet-{r.Options.DtypePolicy.Name},{r.Fits},{r.Engine.WallSeconds:F6},{r.Engine.Flop:E6},{r.Engine.BoundSeconds:F6},{r.Engine.Ratio:F4},{best:F2},SYNTHETIC"));
             if (r.Torch is { } t)
-                w.WriteLine(string.Create(inv, $"pytorch,{r.TorchFolds},{t.WallSeconds:F3},{t.Flop:E6},{t.BoundSeconds:F3},{t.Ratio:F4},{best:F2},SYNTHETIC"));
+                w.WriteLine(string.Create(inv, $"pytorch,{r.TorchFolds},{t.WallSeconds:F6},{t.Flop:E6},{t.BoundSeconds:F6},{t.Ratio:F4},{best:F2},SYNTHETIC"));
         });
         return md.ToString();
     }

@@ -7,8 +7,7 @@ namespace CultureNet.Benchmarking;
 
 /// <summary>
 /// GenNet training throughput through the public API (Sequential.Fit, batch 128) on random data — a test bed, not a
-/// result about engagement — measured in rounds that each time the machine's limit (cblas_sgemm) right before one
-/// training epoch, so a busy moment of a shared machine lowers both and the per-round ratio stays honest.
+/// result about engagement — on one backend × precision (<see cref="EngineCase"/>; null: the engine's defaults).
 /// </summary>
 public sealed class TrainingThroughput : IDisposable
 {
@@ -16,16 +15,23 @@ public sealed class TrainingThroughput : IDisposable
     private readonly Matrix _x, _y;
     private int _epoch;
 
-    public TrainingThroughput(int rows = 16384, int dim = 2048, int batchSize = 128, int seed = 1)
+    public TrainingThroughput(int rows = 16384, int dim = GenNetCost.InputDim, int batchSize = 128, int seed = 1, EngineCase? engine = null)
+        : this(RandomData(rows, dim, seed), batchSize, seed, engine) { }
+
+    /// <summary>Over given data, so several cases can share one copy of it.</summary>
+    public TrainingThroughput((Matrix X, Matrix Y) data, int batchSize = 128, int seed = 1, EngineCase? engine = null)
     {
-        (_x, _y) = RandomData(rows, dim, seed);
+        (_x, _y) = data;
         BatchSize = batchSize;
-        _model = GenNet.Create(dim, seed: seed);
+        _model = GenNet.Create(_x.Cols, seed: seed, backend: engine?.Backend, dtypePolicy: engine?.Policy);
         _model.Compile(optimizer: new Adadelta(), loss: "mse", metrics: ["mae"]);
-        _model.Fit(_x, _y, epochs: 1, batchSize: batchSize, seed: seed); // warm-up: buffers, caches, thread pools
+        _model.Fit(_x, _y, epochs: 1, batchSize: batchSize, seed: seed); // warm-up: buffers, primitives, thread pools
     }
 
     public int BatchSize { get; }
+
+    /// <summary>What runs the model's GEMMs, e.g. "onednn 2.6.3 (brg:avx512_core_amx_bf16)".</summary>
+    public string BackendInfo => _model.BackendInfo;
 
     public static (Matrix X, Matrix Y) RandomData(int rows, int dim, int seed)
     {
@@ -43,24 +49,6 @@ public sealed class TrainingThroughput : IDisposable
         var clock = Stopwatch.StartNew();
         _model.Fit(_x, _y, epochs: 1, batchSize: BatchSize, seed: ++_epoch);
         return _x.Rows / clock.Elapsed.TotalSeconds;
-    }
-
-    public sealed record Round(double SgemmGflops, double LimitSamplesPerSecond, double SamplesPerSecond)
-    {
-        public double Ratio => SamplesPerSecond / LimitSamplesPerSecond;
-    }
-
-    /// <summary>Alternates a limit measurement and a training epoch <paramref name="rounds"/> times.</summary>
-    public IReadOnlyList<Round> MeasureRounds(int rounds)
-    {
-        var result = new List<Round>(rounds);
-        for (int i = 0; i < rounds; i++)
-        {
-            double gflops = SgemmProbe.MeasureGflops(repetitions: 3, secondsPerRepetition: 0.15);
-            double samples = MeasureEpoch();
-            result.Add(new Round(gflops, SgemmProbe.LimitSamplesPerSecond(gflops), samples));
-        }
-        return result;
     }
 
     public void Dispose() => _model.Dispose();

@@ -1,40 +1,52 @@
 using CultureNet.Benchmarking;
 using System.CommandLine;
-using System.Globalization;
 using CultureNet.Engine.Native;
 
 namespace CultureNet.Cli.Commands;
 
 /// <summary>
-/// `culturenet bench`: GenNet training throughput (batch 128, random data) next to the machine's cblas_sgemm limit,
-/// measured in interleaved rounds of the same run, as key=value lines a script can read.
+/// `culturenet bench` (<see cref="BackendBenchmark"/>): GEMM rates at the fc1 shape and GenNet training samples/s for
+/// each backend × precision, against the best fp32 GEMM of the same run and a same-run PyTorch peer (SYNTHETIC random
+/// data). Prints key=value lines a script can read, then the table, and writes training-bench.md/.csv.
 /// </summary>
 public static class BenchCommand
 {
     public static Command Create()
     {
-        var rows = new Option<int>("--rows") { Description = "rows of random training data (one epoch per round)", DefaultValueFactory = _ => 16384 };
-        var rounds = new Option<int>("--rounds") { Description = "rounds of (sgemm timing, training epoch); medians are reported", DefaultValueFactory = _ => 7 };
+        var rows = new Option<int>("--rows") { Description = "rows of random training data (one epoch per case and round)", DefaultValueFactory = _ => 16384 };
+        var rounds = new Option<int>("--rounds") { Description = "rounds of (GEMM timing, training epoch) per case; medians are reported", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "threads (0 = all cores)", DefaultValueFactory = _ => 0 };
-        var command = new Command("bench", "Measure GenNet training samples/s against the machine's cblas_sgemm limit (synthetic random data)")
+        var engine = new EngineOptions();
+        engine.Backend.Description = "measure only this backend (default: onednn and openblas)";
+        engine.Precision.Description = "measure only this precision (default: float32 and mixed_bfloat16)";
+        engine.Precision.DefaultValueFactory = null;
+        var torch = new Option<string>("--torch") { DefaultValueFactory = _ => "auto", Description = "PyTorch peer script (auto: tools/bench/torch_mlp.py of this checkout; none: no peer)" };
+        var output = new Option<string>("--out") { DefaultValueFactory = _ => "bench", Description = "folder for training-bench.md and training-bench.csv" };
+        var command = new Command("bench", "GEMM and GenNet training rates per backend and precision against the best fp32 GEMM and PyTorch (SYNTHETIC random data)")
         {
-            rows, rounds, threads, BenchProtocolCommand.Create(),
+            rows, rounds, threads, engine.Backend, engine.Precision, torch, output, BenchProtocolCommand.Create(),
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
             NativeEngine.NumThreads = r.GetValue(threads);
-            if (r.GetValue(rounds) < 1) throw new ArgumentException("--rounds must be at least 1");
-            var inv = CultureInfo.InvariantCulture;
+            string? backend = engine.BackendOf(r);
+            var precision = r.GetValue(engine.Precision) is { } p ? EngineOptions.ParsePrecision(p) : null;
+            var cases = EngineCase.All.Where(c => (backend is null || c.Backend == backend) && (precision is null || c.Policy.Equals(precision))).ToArray();
+            if (cases.Length == 0) throw new Engine.CultureNetException($"--backend {backend} --precision {precision?.Name}: no such case (openblas computes in float32 only)");
+            var options = new BackendBenchmarkOptions
+            {
+                Rows = r.GetValue(rows), Rounds = r.GetValue(rounds), Cases = cases,
+                TorchScript = PythonPeer.Locate(r.GetValue(torch)!, "torch_mlp.py"),
+            };
             Console.WriteLine($"blas={NativeEngine.BlasInfo}");
             Console.WriteLine($"threads={NativeEngine.NumThreads}");
-            using var bench = new TrainingThroughput(rows: r.GetValue(rows));
-            var measured = bench.MeasureRounds(r.GetValue(rounds));
-            foreach (var (round, i) in measured.Select((m, i) => (m, i)))
-                Console.WriteLine(string.Create(inv, $"round={i + 1} sgemm_gflops={round.SgemmGflops:F1} train_samples_per_s={round.SamplesPerSecond:F0} ratio={round.Ratio:F3}"));
-            Console.WriteLine(string.Create(inv, $"sgemm_gflops={Statistics.Median(measured.Select(m => m.SgemmGflops)):F1}"));
-            Console.WriteLine(string.Create(inv, $"limit_samples_per_s={Statistics.Median(measured.Select(m => m.LimitSamplesPerSecond)):F0}"));
-            Console.WriteLine(string.Create(inv, $"train_samples_per_s={Statistics.Median(measured.Select(m => m.SamplesPerSecond)):F0}"));
-            Console.WriteLine(string.Create(inv, $"ratio_to_limit={Statistics.Median(measured.Select(m => m.Ratio)):F3}"));
+            Console.WriteLine($"openblas_coretype={OpenBlasCoreType.Description}");
+            var result = BackendBenchmark.Run(options, Console.Error.WriteLine);
+            foreach (var line in BackendBenchmark.KeyValues(result)) Console.WriteLine(line);
+            string folder = r.GetValue(output)!;
+            Console.WriteLine();
+            Console.WriteLine(BackendBenchmark.Write(result, folder, "culturenet " + string.Join(' ', Environment.GetCommandLineArgs()[1..])));
+            Console.WriteLine($"written: {Path.GetFullPath(Path.Combine(folder, "training-bench.md"))} and training-bench.csv");
             Console.WriteLine("data=synthetic random (a throughput test bed, not an engagement result)");
             return 0;
         }));

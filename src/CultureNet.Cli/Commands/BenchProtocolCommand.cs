@@ -7,7 +7,8 @@ using CultureNet.Engine.Native;
 namespace CultureNet.Cli.Commands;
 
 /// <summary><c>culturenet bench protocol</c>: the protocol on the SYNTHETIC cohort against its FLOP bound at the
-/// measured GEMM rate, and the same M1 folds in PyTorch; writes protocol-bench.md/.csv.</summary>
+/// best fp32 GEMM rate measured in the same run (oneDNN, OpenBLAS), on the chosen backend and precision, and the same
+/// M1 folds in PyTorch (float32); writes protocol-bench.md/.csv.</summary>
 public static class BenchProtocolCommand
 {
     public static Command Create()
@@ -19,9 +20,10 @@ public static class BenchProtocolCommand
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0, Description = "engine threads (0 = all cores)" };
         var torch = new Option<string>("--torch") { DefaultValueFactory = _ => "auto", Description = "PyTorch peer script (auto: tools/bench/torch_protocol.py of this checkout; none: no peer)" };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => "bench-protocol", Description = "folder for the store, the results and protocol-bench.md/.csv (the store is reused)" };
+        var engine = new EngineOptions();
         var command = new Command("protocol", "Protocol wall time against its FLOP bound at the measured GEMM rate, with a same-run PyTorch peer (SYNTHETIC cohort)")
         {
-            children, frames, dim, settings, threads, torch, output,
+            children, frames, dim, settings, threads, torch, output, engine.Backend, engine.Precision,
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
@@ -29,7 +31,8 @@ public static class BenchProtocolCommand
             var options = new ProtocolBenchmarkOptions
             {
                 ChildrenPerCulture = r.GetValue(children), Frames = r.GetValue(frames), Dim = r.GetValue(dim),
-                Settings = r.GetValue(settings)!, TorchScript = TorchScript(r.GetValue(torch)!),
+                Settings = r.GetValue(settings)!, TorchScript = PythonPeer.Locate(r.GetValue(torch)!, "torch_protocol.py"),
+                Backend = engine.BackendOf(r), DtypePolicy = engine.PolicyOf(r),
             };
             string folder = r.GetValue(output)!;
             var result = ProtocolBarRun(options, folder);
@@ -43,16 +46,4 @@ public static class BenchProtocolCommand
 
     private static ProtocolBenchmarkResult ProtocolBarRun(ProtocolBenchmarkOptions options, string folder) =>
         ProtocolProgressBar.Run("bench protocol", progress => ProtocolBenchmark.Run(options, folder, progress, Console.Error.WriteLine));
-
-    private static string? TorchScript(string value)
-    {
-        if (value == "none") return null;
-        if (value != "auto") return File.Exists(value) ? Path.GetFullPath(value) : throw new CultureNetException($"--torch {value}: no such file");
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tools", "bench", "torch_protocol.py");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new CultureNetException("--torch auto: tools/bench/torch_protocol.py not found above the culturenet binary; pass --torch PATH or --torch none");
-    }
 }

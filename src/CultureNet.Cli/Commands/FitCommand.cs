@@ -28,10 +28,11 @@ public static class FitCommand
         var saveModel = new Option<string?>("--save-model") { Description = "write the final model as Keras' model.save does (.keras, or .h5 for Keras 2)" };
         var history = new Option<string?>("--history") { Description = "write per-epoch figures as CSV" };
         var threads = new Option<int>("--threads") { Description = "threads (0 = all cores)", DefaultValueFactory = _ => 0 };
+        var engine = new EngineOptions();
 
         var command = new Command("fit", "Train GenNet (Dense 500-200-100-50-1) on .npy features with Adadelta and MSE, as Keras' model.fit")
         {
-            x, y, valX, valY, epochs, batch, lr, seed, noShuffle, hidden, patience, minDelta, noEarlyStopping, initWeights, saveWeights, saveModel, history, threads,
+            x, y, valX, valY, epochs, batch, lr, seed, noShuffle, hidden, patience, minDelta, noEarlyStopping, initWeights, saveWeights, saveModel, history, threads, engine.Backend, engine.Precision,
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
@@ -42,6 +43,7 @@ public static class FitCommand
                 Shuffle = !r.GetValue(noShuffle), HiddenUnits = r.GetResult(hidden) is { Implicit: false } ? ParseWidths(r.GetValue(hidden)!) : null, Patience = r.GetValue(patience),
                 MinDelta = r.GetValue(minDelta), EarlyStopping = !r.GetValue(noEarlyStopping), InitWeights = r.GetValue(initWeights),
                 SaveWeights = r.GetValue(saveWeights), SaveModel = r.GetValue(saveModel), HistoryCsv = r.GetValue(history), Threads = r.GetValue(threads),
+                Backend = engine.BackendOf(r), DtypePolicy = engine.PolicyOf(r),
             }, log: Console.WriteLine, warn: w => Console.Error.WriteLine($"warning: {w}"));
             return 0;
         }));

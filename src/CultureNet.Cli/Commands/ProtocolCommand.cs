@@ -4,6 +4,7 @@ using System.CommandLine;
 using CultureNet.Cli.Display;
 using CultureNet.Engine;
 using CultureNet.Engine.Native;
+using CultureNet.Engine.Models;
 
 namespace CultureNet.Cli.Commands;
 
@@ -25,9 +26,10 @@ public static class ProtocolCommand
         var analyses = new Option<string>("--analyses") { Description = "fig3: also run the Fig. 3 analyses of M1 and M6 (more fits); none: only the settings", DefaultValueFactory = _ => "fig3" };
         var shard = new Option<string?>("--shard") { Description = "I/N: train only shard I of N into the shared --out folder (any number of processes, hosts over a shared file system); then run the command without --shard to finish and write the reports" };
         var threads = new Option<int>("--threads") { Description = "engine threads (0 = all cores the process may use); results are deterministic per thread count, so shards of one folder should agree", DefaultValueFactory = _ => 0 };
+        var engine = new EngineOptions();
         var command = new Command("protocol", "Run the evaluation protocol (Table II and Fig. 3) over a feature store; resumable")
         {
-            store, output, conventions, settings, runs, split, seed, analyses, shard, threads,
+            store, output, conventions, settings, runs, split, seed, analyses, shard, threads, engine.Backend, engine.Precision,
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
@@ -40,6 +42,7 @@ public static class ProtocolCommand
                 Seed = r.GetValue(seed),
                 Fig3Analyses = ParseAnalyses(r.GetValue(analyses)!),
                 Conventions = ParseConventions(r.GetValue(conventions)!),
+                Training = new GenNetTrainingOptions { Backend = engine.BackendOf(r), DtypePolicy = engine.PolicyOf(r) },
             };
             return r.GetValue(shard) is { } part
                 ? ExecuteShard(r.GetValue(store)!, r.GetValue(output)!, options, Shard.Parse(part))
@@ -52,10 +55,17 @@ public static class ProtocolCommand
     public static int Execute(string store, string resultsFolder, ProtocolOptions options)
     {
         var outcome = ProtocolProgressBar.Run("protocol", progress => ProtocolSession.Run(store, resultsFolder, options, progress));
+        Report(outcome, resultsFolder);
+        return 0;
+    }
+
+    /// <summary>Prints Table II, what was resumed and where the results are.</summary>
+    public static void Report(ProtocolSessionResult outcome, string resultsFolder)
+    {
         Table2Console.Print(outcome.Table);
+        if (outcome.Table.Context.Engine is { } engine) Console.WriteLine($"engine: {engine}");
         if (outcome.ResumedFits > 0) Console.WriteLine($"resumed: {outcome.ResumedFits} of {outcome.TotalFits} fits were already finished");
         Console.WriteLine($"results: {Path.GetFullPath(resultsFolder)} (table2.md, stats.csv, per_child.csv, predictions.csv, {ProtocolSession.FiguresFolder}/ with {outcome.Figures.Count} figures)");
-        return 0;
     }
 
     /// <summary>Trains one shard with the progress bar and says what is left.</summary>

@@ -22,16 +22,21 @@ public static class SlurmCommand
         var cpus = new Option<int?>("--cpus-per-task") { Description = "cores per job (the engine uses them all; the same for every job)" };
         var memory = new Option<string?>("--mem") { Description = "memory per job, e.g. 16G" };
         var submit = new Option<bool>("--submit") { Description = "submit with sbatch (else print the scripts)" };
+        // Protocol options like the others, declared here so --help names them: every job gets them as given. They are
+        // only parsed here, not checked against this host (the login node may lack the compute nodes' bf16 or oneDNN).
+        var engine = new EngineOptions();
         var command = new Command("slurm", "Write (or submit) Slurm jobs running the protocol in shards, then the reports; other options go to `culturenet protocol`")
         {
-            store, output, shards, partition, time, cpus, memory, submit,
+            store, output, shards, partition, time, cpus, memory, submit, engine.Backend, engine.Precision,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(r => CliRunner.Guard(() =>
         {
-            var protocolArguments = r.UnmatchedTokens.ToArray();
-            CheckProtocolArguments(r.GetValue(store)!, r.GetValue(output)!, protocolArguments);
-            var request = new SlurmJobRequest(Culturenet(), r.GetValue(store)!, r.GetValue(output)!, r.GetValue(shards), protocolArguments)
+            var protocolArguments = r.UnmatchedTokens.ToList();
+            if (engine.BackendOf(r) is { } backend) protocolArguments.AddRange(["--backend", backend]);
+            if (r.GetResult(engine.Precision) is { Implicit: false }) protocolArguments.AddRange(["--precision", engine.PolicyOf(r).Name]);
+            CheckProtocolArguments(r.GetValue(store)!, r.GetValue(output)!, protocolArguments.ToArray());
+            var request = new SlurmJobRequest(Culturenet(), r.GetValue(store)!, r.GetValue(output)!, r.GetValue(shards), protocolArguments.ToArray())
             {
                 Partition = r.GetValue(partition), Time = r.GetValue(time), CpusPerTask = r.GetValue(cpus), Memory = r.GetValue(memory),
             };

@@ -1,3 +1,4 @@
+using CultureNet.Engine.Nn;
 
 namespace CultureNet.Engine.Models;
 
@@ -12,4 +13,18 @@ public sealed record GenNetTrainingOptions
     public double MinDelta { get; init; } = 0.01;
     public int Patience { get; init; } = 4;
     public IReadOnlyList<int> HiddenUnits { get; init; } = GenNet.HiddenUnits;
+
+    /// <summary>The native backend every network of the protocol computes on ("onednn", "openblas"; null: the
+    /// engine's default, which the protocol session resolves and records before it trains).</summary>
+    public string? Backend { get; init; }
+
+    /// <summary>Keras' dtype policy of every network (float32, or mixed_bfloat16; null: <see cref="MixedPrecision.GlobalPolicy"/>).</summary>
+    public Policy? DtypePolicy { get; init; }
+
+    /// <summary>The policy the networks get: <see cref="DtypePolicy"/>, else the global policy now.</summary>
+    public Policy EffectivePolicy => DtypePolicy ?? MixedPrecision.GlobalPolicy();
+
+    /// <summary>Whether the networks compute as the protocol always did: float32 on the default oneDNN backend. Report
+    /// files then keep their layout byte for byte; any other choice is named in them.</summary>
+    public bool IsDefaultEngine => EffectivePolicy.Name == Policy.Float32 && Backend is null or "onednn";
 }

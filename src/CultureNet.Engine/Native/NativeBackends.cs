@@ -38,6 +38,15 @@ public static class NativeBackends
         return NativeMethods.BackendProbe(Id(name), (int)precision, out _) == NativeStatus.Ok;
     }
 
+    /// <summary>Wall seconds of <paramref name="repetitions"/> float32-output GEMMs (m × k)·(k × n) through a backend at
+    /// a precision, on the backend's own operands in its preferred layout (cn_backend_time_gemm): the benchmarks' limit.</summary>
+    internal static double TimeGemm(string? name, NativePrecision precision, int m, int n, int k, int repetitions)
+    {
+        NativeEngine.EnsureLoaded();
+        NativeEngine.Check(NativeMethods.BackendTimeGemm(Id(name), (int)precision, m, n, k, repetitions, out double seconds));
+        return seconds;
+    }
+
     internal static int Id(string? name) => name switch
     {
         null => 0,

@@ -13,6 +13,8 @@ public static class NativeEngine
 
     static NativeEngine()
     {
+        // Before libculturenet.so pulls in libblas.so.3: OpenBLAS reads its core type only at load.
+        OpenBlasCoreType.Apply();
         NativeLibrary.SetDllImportResolver(typeof(NativeEngine).Assembly, Resolve);
     }
 

@@ -20,6 +20,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "cn_backend_probe")]
     internal static partial NativeStatus BackendProbe(int backend, int precision, out int resolved);
     [LibraryImport(Library, EntryPoint = "cn_backend_info")] internal static partial nint BackendInfo(int backend);
+    [LibraryImport(Library, EntryPoint = "cn_backend_time_gemm")]
+    internal static partial NativeStatus BackendTimeGemm(int backend, int precision, int m, int n, int k, int repetitions, out double seconds);
 
     [LibraryImport(Library, EntryPoint = "cn_mlp_create_with")]
     internal static partial NativeStatus MlpCreateWith(int nLayers, int* widths, int* activations, MlpOptions* options, out MlpHandle net);

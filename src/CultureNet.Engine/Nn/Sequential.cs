@@ -50,6 +50,13 @@ public sealed unsafe class Sequential : IDisposable
 
     public int? Seed { get; }
 
+    /// <summary>The backend a model asking for <paramref name="backend"/> (null: the default) under
+    /// <paramref name="dtypePolicy"/> (null: the global policy) would be built on, e.g. "onednn"; a
+    /// <see cref="CultureNetException"/> naming what is missing (the package, the CPU's instruction set) when none can.
+    /// For checking a choice before any work starts.</summary>
+    public static string ResolveBackend(string? backend, Policy? dtypePolicy = null) =>
+        NativeBackends.Resolve(backend, (dtypePolicy ?? MixedPrecision.GlobalPolicy()).Precision);
+
     /// <summary>The backend asked for ("onednn", "openblas", null for the default) until the model is built; then the
     /// one it runs on.</summary>
     public string? Backend

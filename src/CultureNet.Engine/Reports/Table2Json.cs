@@ -21,6 +21,8 @@ public static class Table2Json
             w.WriteNumber("runs", ctx.Runs);
             w.WriteString("split", ctx.Split.ToString().ToLowerInvariant());
             w.WriteNumber("seed", ctx.Seed);
+            // Named only when it is not the default float32 on onednn (the default keeps the file's earlier bytes).
+            if (ctx.Engine is { } engine) w.WriteString("engine", engine);
             w.WriteString("aggregation", "per child: mean over runs; per culture: mean and population SD over children");
             w.WriteStartObject("units");
             w.WriteString("icc", "%");

@@ -13,6 +13,7 @@ public static class Table2Markdown
         var sb = new StringBuilder();
         sb.Append("# Table II").Append(ctx.Synthetic ? " (SYNTHETIC data)" : "");
         if (ctx.Conventions == ProtocolConventions.Reference) sb.Append(" — ").Append(ReferenceConventionsNote);
+        if (ctx.Engine is { } engine) sb.Append(" — engine: ").Append(engine);
         sb.Append('\n').Append('\n');
         if (ctx.Synthetic) sb.Append("> ").Append(Table2.SyntheticNote).Append('\n').Append('\n');
         sb.Append(Caption(table)).Append('\n').Append('\n');

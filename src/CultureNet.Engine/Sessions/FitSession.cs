@@ -20,6 +20,9 @@ public static class FitSession
     public static History Run(FitSessionOptions options, Action<string> log, Action<string> warn)
     {
         NativeEngine.NumThreads = options.Threads;
+        var policy = options.DtypePolicy ?? MixedPrecision.GlobalPolicy();
+        // Before the arrays load: a backend or precision this host cannot run is the one error, not a late one.
+        Sequential.ResolveBackend(options.Backend, policy);
         var trainX = NpyMatrix.Load(options.X);
         var trainY = NpyMatrix.Load(options.Y, allowVector: true);
         if ((options.ValidationX is null) != (options.ValidationY is null))
@@ -29,15 +32,15 @@ public static class FitSession
             : (NpyMatrix.Load(options.ValidationX), NpyMatrix.Load(options.ValidationY!, allowVector: true));
 
         using var model = options.InitWeights is { } init
-            ? FromInitialFile(init, trainX.Cols, trainY.Cols, options.HiddenUnits)
-            : GenNet.Create(trainX.Cols, options.HiddenUnits, trainY.Cols, options.Seed);
+            ? FromInitialFile(init, trainX.Cols, trainY.Cols, options.HiddenUnits, options.Backend, policy)
+            : GenNet.Create(trainX.Cols, options.HiddenUnits, trainY.Cols, options.Seed, options.Backend, policy);
         model.Compile(optimizer: new Adadelta(lr: options.LearningRate), loss: "mse", metrics: ["mae"]);
 
         var callbacks = new List<Callback> { new LambdaCallback((epoch, logs) => log(EpochLine(epoch, options.Epochs, logs))) };
         if (validation is not null && options.EarlyStopping)
             callbacks.Add(new EarlyStopping(monitor: "val_loss", minDelta: options.MinDelta, patience: options.Patience));
 
-        log($"training on {trainX.Rows} rows x {trainX.Cols} features, {NativeEngine.NumThreads} threads, BLAS: {NativeEngine.BlasInfo}");
+        log($"training on {trainX.Rows} rows x {trainX.Cols} features, {NativeEngine.NumThreads} threads, BLAS: {model.BackendInfo}, precision {model.DtypePolicy.Name}");
         var history = model.Fit(trainX, trainY, epochs: options.Epochs, batchSize: options.BatchSize, validationData: validation,
                                 callbacks: callbacks, shuffle: options.Shuffle, seed: options.Seed);
         foreach (var warning in history.Warnings) warn(warning);
@@ -58,9 +61,9 @@ public static class FitSession
     }
 
     /// <summary>The network of a Keras file (its config's, or shaped after its kernels), checked against the data.</summary>
-    private static Sequential FromInitialFile(string path, int features, int outputs, IReadOnlyList<int>? hidden)
+    private static Sequential FromInitialFile(string path, int features, int outputs, IReadOnlyList<int>? hidden, string? backend, Policy policy)
     {
-        var model = GenNet.FromWeightFile(path);
+        var model = GenNet.FromWeightFile(path, backend, policy);
         var widths = model.Layers.Take(model.Layers.Count - 1).Select(l => l.Units).ToArray();
         string? problem =
             model.InputDim != features ? $"the model takes {model.InputDim} features but --x has {features}" :

@@ -26,4 +26,8 @@ public sealed record FitSessionOptions
     public string? HistoryCsv { get; init; }
     /// <summary>0 = all cores.</summary>
     public int Threads { get; init; }
+    /// <summary>"onednn" or "openblas"; null: the engine's default.</summary>
+    public string? Backend { get; init; }
+    /// <summary>Keras' dtype policy (float32, mixed_bfloat16); null: <see cref="Nn.MixedPrecision.GlobalPolicy"/>.</summary>
+    public Nn.Policy? DtypePolicy { get; init; }
 }

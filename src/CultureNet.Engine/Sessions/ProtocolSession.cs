@@ -2,6 +2,7 @@ using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Figures;
 using CultureNet.Engine.Models;
+using CultureNet.Engine.Nn;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Reports;
@@ -46,6 +47,7 @@ public static class ProtocolSession
         string resultsFolder, ProtocolOptions options, Shard? shard)
     {
         store.EnsureLabelled("the protocol");
+        options = options with { Training = ResolveEngine(options.Training) };
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, storePath);
         var plan = ProtocolPlanner.Build(cohort, options with { Settings = WithAnalyses(options, cohort) });
         var trainer = new GenNetTrainer(store, options.Training);
@@ -54,6 +56,14 @@ public static class ProtocolSession
         if (plan.Options.Conventions == ProtocolConventions.Reference) keep += KeepReleasedWeights(plan, resultsFolder);
         var runner = new ProtocolRunner(plan, trainer, resultsFolder) { Trained = keep, Shard = shard };
         return (plan, runner, manifest);
+    }
+
+    /// <summary>The training options with the backend resolved (the default named, so protocol.json records what
+    /// runs) and the policy fixed; a backend or precision this host cannot run fails here, before anything is written.</summary>
+    public static GenNetTrainingOptions ResolveEngine(GenNetTrainingOptions training)
+    {
+        var policy = training.EffectivePolicy;
+        return training with { Backend = Sequential.ResolveBackend(training.Backend, policy), DtypePolicy = policy };
     }
 
     /// <summary>Trains every unfinished fit of the runner's plan (waiting for fits other processes hold), rebuilds the

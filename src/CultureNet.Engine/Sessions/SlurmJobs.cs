@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using CultureNet.Engine.IO;
 
@@ -81,23 +80,12 @@ public static class SlurmJobs
 
     private static long Sbatch(params string[] args)
     {
-        var info = new ProcessStartInfo("sbatch") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("--parsable");
-        foreach (var a in args) info.ArgumentList.Add(a);
-        Process process;
-        try { process = Process.Start(info)!; }
-        catch (System.ComponentModel.Win32Exception e) { throw new CultureNetException($"sbatch: {e.Message} (is Slurm's client installed and on PATH?)"); }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.WaitForExit();
-            string output = stdout.Result.Trim();
-            // --parsable prints "ID" or "ID;CLUSTER".
-            if (process.ExitCode != 0 || !long.TryParse(output.Split(';')[0], out long id))
-                throw new CultureNetException($"sbatch {string.Join(' ', args)}: exit {process.ExitCode}: {stderr.Result.Trim()}{output}");
-            return id;
-        }
+        var run = ChildProcess.Run("sbatch", ["--parsable", .. args], "is Slurm's client installed and on PATH?");
+        string output = run.Stdout.Trim();
+        // --parsable prints "ID" or "ID;CLUSTER".
+        if (run.ExitCode != 0 || !long.TryParse(output.Split(';')[0], out long id))
+            throw new CultureNetException($"sbatch {string.Join(' ', args)}: exit {run.ExitCode}: {run.Stderr.Trim()}{output}");
+        return id;
     }
 
     /// <summary>Single-quotes a word for bash when it holds anything but safe characters.</summary>

@@ -28,13 +28,13 @@ public sealed record KerasModelSpec(string Name, int? InputDim, IReadOnlyList<Ke
         weights.Select((w, i) => new KerasDenseSpec(w.Name, w.KernelCols, i == weights.Count - 1 ? Activation.Linear : Activation.Relu, w.HasBias)).ToList());
 
     /// <summary>Builds the network with these weights (in layer order), after checking that every shape fits.</summary>
-    public Sequential Build(IReadOnlyList<LayerWeights> weights, string source, int? seed = null)
+    public Sequential Build(IReadOnlyList<LayerWeights> weights, string source, int? seed = null, string? backend = null, Policy? dtypePolicy = null)
     {
         if (weights.Count != Layers.Count)
             throw new CultureNetException(
                 $"{source}: the config describes {Layers.Count} Dense layers [{string.Join(", ", Layers.Select(l => l.Name))}] but the file holds weights for {weights.Count} [{string.Join("; ", weights.Select(w => w.Describe()))}]");
         int inputDim = InputDim ?? weights[0].KernelRows;
-        var model = new Sequential(seed);
+        var model = new Sequential(seed, backend, dtypePolicy);
         try
         {
             int width = inputDim;

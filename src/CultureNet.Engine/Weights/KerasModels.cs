@@ -21,10 +21,10 @@ public static class KerasModels
     /// says how the model was compiled, the model comes back compiled with that Adadelta (an optimizer or loss the
     /// engine lacks is then an error: pass compile: false, as with Keras).
     /// </summary>
-    public static Sequential LoadModel(string path, bool compile = true, int? seed = null)
+    public static Sequential LoadModel(string path, bool compile = true, int? seed = null, string? backend = null, Policy? dtypePolicy = null)
     {
         var file = Read(path, compile);
-        var model = (file.Spec ?? KerasModelSpec.FromWeights(file.Weights)).Build(file.Weights, path, seed);
+        var model = (file.Spec ?? KerasModelSpec.FromWeights(file.Weights)).Build(file.Weights, path, seed, backend, dtypePolicy);
         try
         {
             if (file.Optimizer is not null) model.Compile(file.Optimizer, "mse", ["mae"]);

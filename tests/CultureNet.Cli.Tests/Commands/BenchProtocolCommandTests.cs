@@ -16,7 +16,15 @@ public class BenchProtocolCommandTests
         var run = CliProcess.Run("bench", "protocol", "--children-per-culture", "2", "--frames", "300", "--dim", "64", "--out", dir.Path);
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("SYNTHETIC", run.Stdout);
-        Assert.Contains("wall / bound", File.ReadAllText(dir.File("protocol-bench.md")));
+        string md = File.ReadAllText(dir.File("protocol-bench.md"));
+        Assert.Contains("wall / bound", md);
+        // The bound's rate is the best fp32 GEMM of every backend, measured in this run.
+        Assert.Matches(@"\| onednn float32 \| \d+\.\d \|", md);
+        Assert.Matches(@"\| openblas float32 \| \d+\.\d \|", md);
+        Assert.Matches(@"Full paper protocol estimate \(10 runs x ~365 fits at this run's wall time per fit\): \d+\.\d h", md);
+        Assert.Matches(@"PyTorch wall / culturenet wall on the same M1 folds: \d+\.\d\d", md);
+        var gemms = System.Text.RegularExpressions.Regex.Matches(md, @"\| (onednn|openblas) float32 \| (\d+\.\d) \|")
+            .Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)).ToArray();
 
         var rows = File.ReadAllLines(dir.File("protocol-bench.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0]);
         Assert.Equal(["culturenet-float32", "pytorch"], rows.Keys.Order().ToArray());
@@ -30,9 +38,26 @@ public class BenchProtocolCommandTests
         double flop = epochs.Sum(e => (e * (240 * 6.0 + 60 * 2.0) + 240 * 2.0) * macs);
         Assert.Equal(flop, Value("culturenet-float32", 3), flop * 1e-6);
         double gflops = Value("culturenet-float32", 6);
+        Assert.Equal(gemms.Max(), gflops, 0.06);
         Assert.Equal(flop / (gflops * 1e9), Value("culturenet-float32", 4), 0.01 * flop / (gflops * 1e9));
         Assert.Equal(Value("culturenet-float32", 2) / Value("culturenet-float32", 4), Value("culturenet-float32", 5), 0.01);
         Assert.Equal(4, (int)Value("pytorch", 1));
         Assert.True(Value("pytorch", 2) > 0 && Value("pytorch", 3) > 0);
+    }
+
+    [Fact]
+    public void Bench_protocol_runs_the_chosen_backend_and_precision_and_names_it()
+    {
+        using var dir = new TempDir();
+        var run = CliProcess.Run("bench", "protocol", "--children-per-culture", "2", "--frames", "100", "--dim", "32", "--out", dir.Path,
+            "--backend", "openblas", "--torch", "none");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("| culturenet (openblas, float32) |", run.Stdout);
+        Assert.Contains("\"backend\": \"openblas\"", File.ReadAllText(Path.Combine(dir.Path, "results", "protocol.json")));
+        Assert.Equal("culturenet-float32", File.ReadAllLines(dir.File("protocol-bench.csv"))[1].Split(',')[0]);
+        var bad = CliProcess.Run("bench", "protocol", "--out", dir.File("x"), "--backend", "openblas", "--precision", "mixed_bfloat16", "--torch", "none");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.StartsWith("error: ", bad.Stderr.Trim());
+        Assert.Single(bad.Stderr.Trim().Split('\n'));
     }
 }

@@ -20,6 +20,8 @@ namespace CultureNet.Engine.Protocol.Running;
 /// optimizer and the same seeded batch order as the full model would use. The result is the parent's layers 1–4 plus
 /// the new last layer.</item>
 /// </list>
+/// Every network, checkpoints read back included, is built on <see cref="GenNetTrainingOptions.Backend"/> under
+/// <see cref="GenNetTrainingOptions.EffectivePolicy"/>.
 /// </summary>
 public sealed unsafe class GenNetTrainer : IFitTrainer
 {
@@ -54,11 +56,12 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
         };
     }
 
-    public ITrainedModel Load(string path) => new GenNetModel(GenNet.FromWeightFile(path), _features, FitSummary.None);
+    public ITrainedModel Load(string path) =>
+        new GenNetModel(GenNet.FromWeightFile(path, Options.Backend, Options.EffectivePolicy), _features, FitSummary.None);
 
     private ITrainedModel TrainGenNet(FitSpec fit, CancellationToken cancellation)
     {
-        var model = GenNet.Create(_store.Dim, Options.HiddenUnits, seed: fit.Seed);
+        var model = GenNet.Create(_store.Dim, Options.HiddenUnits, seed: fit.Seed, backend: Options.Backend, dtypePolicy: Options.EffectivePolicy);
         try
         {
             var summary = Fit(model, _features, _labels, fit, cancellation);
@@ -88,12 +91,13 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
             ValidationRows = fit.ValidationRows.Select(r => (int)position[r]).ToArray(),
         };
 
-        using var head = new Sequential(seed: fit.Seed);
+        using var head = new Sequential(seed: fit.Seed, backend: Options.Backend, dtypePolicy: Options.EffectivePolicy);
         head.Add(new Dense(parent.Model.OutputDim, activation: "linear", inputDim: width));
         head.SetWeights([weights[^2], weights[^1]]);
         var summary = Fit(head, cached, cachedLabels, local, cancellation);
 
-        var model = GenNet.Create(_store.Dim, Options.HiddenUnits, parent.Model.OutputDim, seed: fit.Seed);
+        var model = GenNet.Create(_store.Dim, Options.HiddenUnits, parent.Model.OutputDim, seed: fit.Seed, backend: Options.Backend,
+            dtypePolicy: Options.EffectivePolicy);
         var headWeights = head.GetWeights();
         weights[^2] = headWeights[0];
         weights[^1] = headWeights[1];

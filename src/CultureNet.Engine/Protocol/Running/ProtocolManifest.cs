@@ -4,6 +4,7 @@ using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.IO;
 using System.Text.Json;
 using CultureNet.Engine.Reports;
+using CultureNet.Engine.Nn;
 
 namespace CultureNet.Engine.Protocol.Running;
 
@@ -12,16 +13,17 @@ namespace CultureNet.Engine.Protocol.Running;
 /// (the store is identified by its metadata digest, not by its path), or it is refused with the difference named.
 /// </summary>
 /// <remarks>A manifest written before <c>--conventions</c> existed has none and reads as <c>paper</c>, the conventions it
-/// was run with.</remarks>
+/// was run with; one written before <c>--precision</c> existed reads as <c>float32</c>, and one without a backend (written
+/// before <c>--backend</c> existed, or by a caller that did not resolve it) is not checked for one.</remarks>
 public sealed record ProtocolManifest(string Store, ulong CohortDigest, string Settings, int Runs, string Split, long Seed, bool Synthetic,
-    string Conventions = "paper")
+    string Conventions = "paper", string Precision = Policy.Float32, string? Backend = null)
 {
     public const string FileName = "protocol.json";
 
     public static ProtocolManifest For(ProtocolPlan plan, string store, bool synthetic) => new(
         store, DigestOf(plan.Cohort), string.Join(",", plan.Options.Settings.Select(s => s.Name)), plan.Options.Runs,
         plan.Options.Split.ToString().ToLowerInvariant(), plan.Options.Seed, synthetic,
-        plan.Options.Conventions.ToString().ToLowerInvariant());
+        plan.Options.Conventions.ToString().ToLowerInvariant(), plan.Options.Training.EffectivePolicy.Name, plan.Options.Training.Backend);
 
     /// <summary>Creates protocol.json race-free, or checks that an existing one matches; throws naming the first difference.</summary>
     public void EnsureMatches(string folder)
@@ -39,7 +41,9 @@ public sealed record ProtocolManifest(string Store, ulong CohortDigest, string S
             existing.Runs != Runs ? $"--runs {existing.Runs} (now {Runs})" :
             existing.Split != Split ? $"--split {existing.Split} (now {Split})" :
             existing.Seed != Seed ? $"--seed {existing.Seed} (now {Seed})" :
-            (existing.Conventions ?? "paper") != Conventions ? $"--conventions {existing.Conventions ?? "paper"} (now {Conventions})" : null;
+            (existing.Conventions ?? "paper") != Conventions ? $"--conventions {existing.Conventions ?? "paper"} (now {Conventions})" :
+            (existing.Precision ?? Policy.Float32) != Precision ? $"--precision {existing.Precision ?? Policy.Float32} (now {Precision})" :
+            existing.Backend is not null && Backend is not null && existing.Backend != Backend ? $"--backend {existing.Backend} (now {Backend})" : null;
         if (difference is not null)
             throw new CultureNetException(
                 $"{path}: this results folder was started with {difference}; resume with the same arguments or choose a new --out folder");

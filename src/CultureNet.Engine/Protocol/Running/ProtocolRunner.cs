@@ -169,7 +169,7 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
 
     private FitResult? ReadResult(FitSpec fit) =>
         FitResultFile.TryRead(ResultPath(fit)) is { } existing && existing.Key == fit.Key
-        && existing.Fingerprint == FitFingerprint.Of(fit, plan.Cohort) ? existing : null;
+        && existing.Fingerprint == FitFingerprint.Of(fit, plan.Cohort, plan.Options.Training) ? existing : null;
 
     /// <summary>Claims, trains and records one fit; null when another live process holds it (or took it over from this
     /// one). A fit that another process finished meanwhile is read, not trained.</summary>
@@ -195,7 +195,7 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
     private FitResult Execute(RunPlan run, FitSpec fit, ModelCache models, Dictionary<string, FitResult> finished,
         CancellationToken cancellation)
     {
-        ulong fingerprint = FitFingerprint.Of(fit, plan.Cohort);
+        ulong fingerprint = FitFingerprint.Of(fit, plan.Cohort, plan.Options.Training);
         if (fit.Kind == FitKind.MeanBaseline)
         {
             float estimate = MeanBaseline.Fit(plan.Cohort, fit.TrainRows);
