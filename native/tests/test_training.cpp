@@ -310,3 +310,41 @@ TEST(Training, OptimizerForAnotherNetIsRejected)
     EXPECT_NE(std::string(cn_last_error()).find("network of 1 layer"), std::string::npos) << cn_last_error();
     EXPECT_EQ(train_epoch(a.get(), oc.get(), x.data(), y.data(), 2, nullptr, 2, nullptr, nullptr), CN_ERR_SHAPE);
 }
+
+TEST(Training, WideBatchesGatheredOnSeveralThreadsEqualThePermutedCopy)
+{
+    // 2048-wide rows, 96 to a batch: the gather by `order` is split across threads (train.c); every row must still land
+    // in its place, on any thread count.
+    const std::vector<int32_t> widths{2048, 6, 1};
+    const std::vector<int32_t> acts{CN_ACT_RELU, CN_ACT_LINEAR};
+    const int store_rows = 400, rows = 250, batch = 96;
+    std::mt19937 rng(53);
+    const auto layers = random_layers(rng, widths, acts, 0.05f);
+    const auto x = uniform(rng, (size_t)store_rows * 2048, -1, 1), y = uniform(rng, (size_t)store_rows, -1, 1);
+    std::vector<int64_t> order(store_rows);
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), std::mt19937(59));
+    order.resize(rows);
+    std::vector<float> px, py;
+    for (int64_t r : order) {
+        px.insert(px.end(), x.begin() + r * 2048, x.begin() + (r + 1) * 2048);
+        py.push_back(y[r]);
+    }
+    const int32_t threads_before = cn_get_num_threads();
+    for (int32_t threads : {1, 2, 3}) {
+        cn_set_num_threads(threads);
+        auto a = make_net(widths, acts), b = make_net(widths, acts);
+        load(a.get(), layers);
+        load(b.get(), layers);
+        auto oa = make_opt(a.get()), ob = make_opt(b.get());
+        double la, ma, lb, mb;
+        ASSERT_EQ(train_epoch(a.get(), oa.get(), x.data(), y.data(), rows, order.data(), batch, &la, &ma, store_rows),
+                  CN_OK)
+            << cn_last_error();
+        ASSERT_EQ(train_epoch(b.get(), ob.get(), px.data(), py.data(), rows, nullptr, batch, &lb, &mb), CN_OK);
+        EXPECT_EQ(la, lb) << threads << " threads";
+        EXPECT_EQ(ma, mb) << threads << " threads";
+        expect_same_nets(a.get(), b.get());
+    }
+    cn_set_num_threads(threads_before);
+}
