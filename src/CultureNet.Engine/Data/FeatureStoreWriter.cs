@@ -43,7 +43,7 @@ public sealed class FeatureStoreWriter : IDisposable
 
     private FeatureStoreWriter(string dir, int dim, FeatureDType dtype)
     {
-        if (dim <= 0) throw new CultureNetException($"feature dimension must be positive, got {dim}");
+        if (dim <= 0) throw new CultureNetException($"{dir}: feature dimension must be positive, got {dim}");
         dtype.ElementSize();
         Dim = dim;
         DType = dtype;

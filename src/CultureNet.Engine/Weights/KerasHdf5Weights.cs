@@ -1,5 +1,6 @@
 using PureHDF;
-using PureHDF.VOL.Native;
+using CultureNet.Engine.Data;
+using CultureNet.Engine.IO;
 
 namespace CultureNet.Engine.Weights;
 
@@ -36,46 +37,72 @@ internal static class KerasHdf5Weights
         file.Write(stream, new H5WriteOptions(DefaultStringLength: StringLength));
     }
 
+    /// <summary>
+    /// Reads every Dense layer's kernel and bias. PureHDF parses the file, but it trusts what the file declares and
+    /// throws whatever it meets (plain Exception, NotSupportedException, FormatException, …), so here: it reads through a
+    /// <see cref="BoundedReadStream"/> (a corrupt file that sends it round in circles fails instead of running on);
+    /// every dataset's and attribute's declared size is checked against the file's length before PureHDF allocates it;
+    /// anything it throws becomes one <see cref="CultureNetException"/> naming the file (and the layer when known); and
+    /// weights must be finite. HDF5 keeps no checksum of the data themselves, so a flipped bit inside a weight value is
+    /// not detectable (a .npz, which has CRC-32s, is).
+    /// </summary>
     public static List<LayerWeights> Read(string path)
     {
-        NativeFile h5;
+        long fileLength = new FileInfo(path).Length;
+        if (fileLength == 0) throw new CultureNetException($"{path}: file is empty; expected a Keras HDF5 weight file");
+        string where = "";
         try
         {
-            h5 = H5File.OpenRead(path);
-        }
-        catch (Exception e) when (e is not CultureNetException)
-        {
-            throw new CultureNetException($"{path}: not a readable HDF5 file ({e.Message})");
-        }
-        using (h5)
-        {
+            var stream = new BoundedReadStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16),
+                path, budgetBytes: 64 * fileLength + (16 << 20), deadline: TimeSpan.FromSeconds(60));
+            using var h5 = H5File.Open(stream, leaveOpen: false);
+            var result = new List<LayerWeights>();
             if (!h5.AttributeExists("layer_names"))
                 throw new CultureNetException($"{path}: no 'layer_names' attribute; expected a Keras save_weights file");
-            var result = new List<LayerWeights>();
-            foreach (var name in ReadStrings(h5.Attribute("layer_names")))
+            foreach (var name in ReadStrings(path, h5.Attribute("layer_names"), fileLength, "layer_names"))
             {
+                where = $" (layer '{name}')";
+                if (!h5.LinkExists(name))
+                    throw new CultureNetException($"{path}: layer '{name}' is listed in layer_names but has no group");
                 var group = h5.Group(name);
-                var weightNames = group.AttributeExists("weight_names") ? ReadStrings(group.Attribute("weight_names")) : [];
+                var weightNames = group.AttributeExists("weight_names") ? ReadStrings(path, group.Attribute("weight_names"), fileLength, $"{name}/weight_names") : [];
                 if (weightNames.Length == 0) continue; // layers without weights (Dropout, Activation) are skipped by Keras too
                 if (weightNames.Length != 2)
                     throw new CultureNetException($"{path}: layer '{name}' has {weightNames.Length} weights [{string.Join(", ", weightNames)}]; expected a Dense kernel and bias");
-                var (kernel, dims) = ReadFloats(path, group, weightNames[0]);
-                var (bias, biasDims) = ReadFloats(path, group, weightNames[1]);
+                var (kernel, dims) = ReadFloats(path, group, weightNames[0], fileLength);
+                var (bias, biasDims) = ReadFloats(path, group, weightNames[1], fileLength);
                 if (dims.Length != 2 || biasDims.Length != 1)
                     throw new CultureNetException($"{path}: layer '{name}' kernel has shape ({string.Join(",", dims)}) and bias ({string.Join(",", biasDims)}); expected a 2-D kernel and a 1-D bias");
                 result.Add(new LayerWeights(name, kernel, (int)dims[0], (int)dims[1], bias));
             }
             return result;
         }
+        catch (Exception e) when (e is not CultureNetException and not OutOfMemoryException)
+        {
+            throw new CultureNetException($"{path}: not a readable HDF5 weight file{where}: {e.GetType().Name}: {e.Message}", e);
+        }
     }
 
-    private static string[] ReadStrings(IH5Attribute attribute)
+    private static string[] ReadStrings(string path, IH5Attribute attribute, long fileLength, string what)
     {
+        CheckDeclaredSize(path, what, attribute.Space.Dimensions, (ulong)attribute.Type.Size, fileLength);
         var values = attribute.Space.Rank == 0 ? [attribute.Read<string>()] : attribute.Read<string[]>();
-        return values.Select(v => v.TrimEnd('\0')).ToArray();
+        return values.Select(v => (v ?? "").TrimEnd('\0')).ToArray();
     }
 
-    private static (float[] Values, ulong[] Dims) ReadFloats(string path, IH5Group group, string name)
+    /// <summary>Elements × element size must fit in the file: Keras and h5py store weights uncompressed.</summary>
+    private static void CheckDeclaredSize(string path, string what, ulong[] dims, ulong elementSize, long fileLength)
+    {
+        ulong bytes = Math.Max(elementSize, 1);
+        foreach (ulong d in dims)
+        {
+            if (d != 0 && bytes > (ulong)fileLength / d)
+                throw new CultureNetException($"{path}: '{what}' declares shape ({string.Join(", ", dims)}) of {elementSize}-byte elements, more than the {fileLength}-byte file can hold; the file is corrupt");
+            bytes *= d;
+        }
+    }
+
+    private static (float[] Values, ulong[] Dims) ReadFloats(string path, IH5Group group, string name, long fileLength)
     {
         if (!group.LinkExists(name))
             throw new CultureNetException($"{path}: dataset '{group.Name}/{name}' listed in weight_names is missing");
@@ -83,12 +110,21 @@ internal static class KerasHdf5Weights
         var dims = dataset.Space.Dimensions;
         if (dataset.Type.Class != H5DataTypeClass.FloatingPoint)
             throw new CultureNetException($"{path}: dataset '{name}' has type {dataset.Type.Class}; expected float32");
+        CheckDeclaredSize(path, name, dims, (ulong)dataset.Type.Size, fileLength);
+        if (dims.Any(d => d > int.MaxValue))
+            throw new CultureNetException($"{path}: dataset '{name}' has shape ({string.Join(", ", dims)}); too large for a weight array");
         float[] values = dataset.Type.Size switch
         {
             4 => dataset.Read<float[]>(),
             8 => Array.ConvertAll(dataset.Read<double[]>(), v => (float)v),
             var size => throw new CultureNetException($"{path}: dataset '{name}' has {size}-byte floats; expected float32"),
         };
+        ulong count = dims.Aggregate(1UL, (a, b) => a * b);
+        if ((ulong)values.Length != count)
+            throw new CultureNetException($"{path}: dataset '{name}' declares {count} values but holds {values.Length}");
+        int bad = FiniteCheck.IndexOfNonFinite(values);
+        if (bad >= 0)
+            throw new CultureNetException($"{path}: dataset '{name}': weight {bad} is {values[bad]}; weights must be finite (was the model trained into NaN?)");
         return (values, dims);
     }
 }

@@ -1,58 +1,77 @@
-using NumSharp;
-using NumSharp.IO;
+using System.Runtime.InteropServices;
+using CultureNet.Engine.Data;
+using CultureNet.Engine.IO;
 
 namespace CultureNet.Engine.Weights;
 
-/// <summary>NumPy .npz weights with keys dense_1/kernel, dense_1/bias, … (kernels in × out), as np.savez writes them.</summary>
+/// <summary>
+/// NumPy .npz weights with keys dense_1/kernel, dense_1/bias, … (kernels in × out), as np.savez writes them.
+/// Read through <see cref="NpzArchive"/> (zip structure, sizes and CRC-32 checked) and the strict .npy header parser;
+/// every member must be a float32/float64 .npy array whose data are exactly what its header declares, and every weight
+/// must be finite. Written with <see cref="NpzWriter"/> (fixed timestamps: identical weights, identical bytes).
+/// </summary>
 internal static class NpzWeights
 {
-    public static void Write(Stream stream, IReadOnlyList<LayerWeights> layers)
-    {
-        var arrays = new Dictionary<string, NDArray>();
-        for (int i = 0; i < layers.Count; i++)
+    public static void Write(Stream stream, IReadOnlyList<LayerWeights> layers) =>
+        NpzWriter.Write(stream, layers.SelectMany((layer, i) => new[]
         {
-            var layer = layers[i];
-            arrays[$"dense_{i + 1}/kernel"] = np.array(layer.Kernel).reshape(layer.KernelRows, layer.KernelCols);
-            arrays[$"dense_{i + 1}/bias"] = np.array(layer.Bias);
-        }
-        np.savez(stream, arrays);
-    }
+            new NpzWriter.Array($"dense_{i + 1}/kernel", NpyElement.Float32, [layer.KernelRows, layer.KernelCols],
+                MemoryMarshal.AsBytes(layer.Kernel.AsSpan()).ToArray()),
+            new NpzWriter.Array($"dense_{i + 1}/bias", NpyElement.Float32, [layer.Bias.Length],
+                MemoryMarshal.AsBytes(layer.Bias.AsSpan()).ToArray()),
+        }));
 
     public static List<LayerWeights> Read(string path)
     {
-        NpzFile npz;
-        try
+        using var npz = NpzArchive.Open(path);
+        foreach (var member in npz.MemberNames)
+            if (!member.EndsWith(".npy", StringComparison.Ordinal))
+                throw new CultureNetException($"{path}: member '{member}' is not a .npy array; expected only dense_N/kernel.npy and dense_N/bias.npy");
+        var keys = npz.MemberNames.Select(m => m[..^4]).ToHashSet(StringComparer.Ordinal);
+        var result = new List<LayerWeights>();
+        for (int i = 1; keys.Contains($"dense_{i}/kernel"); i++)
         {
-            npz = np.load_npz(path);
+            if (!keys.Contains($"dense_{i}/bias"))
+                throw new CultureNetException($"{path}: has dense_{i}/kernel but no dense_{i}/bias");
+            var (kernel, kernelShape) = ReadArray(npz, $"dense_{i}/kernel");
+            var (bias, biasShape) = ReadArray(npz, $"dense_{i}/bias");
+            if (kernelShape.Length != 2 || biasShape.Length != 1)
+                throw new CultureNetException($"{path}: dense_{i} kernel has shape ({string.Join(",", kernelShape)}) and bias ({string.Join(",", biasShape)}); expected a 2-D kernel and a 1-D bias");
+            result.Add(new LayerWeights($"dense_{i}", kernel, (int)kernelShape[0], (int)kernelShape[1], bias));
         }
-        catch (Exception e)
-        {
-            throw new CultureNetException($"{path}: not a readable .npz file ({e.Message})");
-        }
-        using (npz)
-        {
-            var keys = npz.Keys.ToHashSet();
-            var result = new List<LayerWeights>();
-            for (int i = 1; keys.Contains($"dense_{i}/kernel"); i++)
-            {
-                var kernel = npz[$"dense_{i}/kernel"];
-                if (!keys.Contains($"dense_{i}/bias"))
-                    throw new CultureNetException($"{path}: has dense_{i}/kernel but no dense_{i}/bias");
-                var bias = npz[$"dense_{i}/bias"];
-                if (kernel.ndim != 2 || bias.ndim != 1)
-                    throw new CultureNetException($"{path}: dense_{i} kernel has shape ({string.Join(",", kernel.shape)}) and bias ({string.Join(",", bias.shape)}); expected a 2-D kernel and a 1-D bias");
-                result.Add(new LayerWeights($"dense_{i}", ToFloats(path, $"dense_{i}/kernel", kernel), (int)kernel.shape[0], (int)kernel.shape[1], ToFloats(path, $"dense_{i}/bias", bias)));
-            }
-            if (result.Count == 0)
-                throw new CultureNetException($"{path}: no dense_1/kernel entry; found keys [{string.Join(", ", keys)}]");
-            return result;
-        }
+        if (result.Count == 0)
+            throw new CultureNetException($"{path}: no dense_1/kernel entry; found keys [{string.Join(", ", keys)}]");
+        return result;
     }
 
-    private static float[] ToFloats(string path, string key, NDArray array) => array.typecode switch
+    /// <summary>One member as float32 values, its shape from the header; data length, CRC and finiteness checked.</summary>
+    private static (float[] Values, long[] Shape) ReadArray(NpzArchive npz, string key)
     {
-        NPTypeCode.Single => array.ToArray<float>(),
-        NPTypeCode.Double => Array.ConvertAll(array.ToArray<double>(), v => (float)v),
-        var other => throw new CultureNetException($"{path}: {key} has dtype {other}; expected float32"),
-    };
+        string source = $"{npz.Path}:{key}";
+        using var stream = npz.OpenMember(key + ".npy");
+        var header = NpyFormat.ReadHeader(stream, source);
+        if (header.Element is not (NpyElement.Float32 or NpyElement.Float64))
+            throw new CultureNetException($"{source}: dtype {NpyFormat.Descr(header.Element)}; expected float32 (or float64) weights");
+        long dataBytes = NpyFormat.DataBytes(header);
+        long holds = npz.Length(key + ".npy") - header.DataOffset;
+        if (holds != dataBytes)
+            throw new CultureNetException($"{source}: shape ({string.Join(", ", header.Shape)}) {NpyFormat.Descr(header.Element)} declares {dataBytes} data bytes, the member holds {Math.Max(0, holds)}");
+        if (header.Shape.Any(d => d > int.MaxValue) || header.ElementCount > System.Array.MaxLength)
+            throw new CultureNetException($"{source}: shape ({string.Join(", ", header.Shape)}) is too large for a weight array");
+        // The member's declared size was checked against its compressed size, so this allocation is one the file can fill.
+        var raw = new byte[dataBytes];
+        int got = NpyFormat.ReadFully(stream, raw);
+        if (got < raw.Length) throw new CultureNetException($"{source}: truncated — {got} of {raw.Length} data bytes");
+        stream.ReadByte(); // reaches the end, where the CRC is compared
+        float[] values = header.Element == NpyElement.Float32
+            ? MemoryMarshal.Cast<byte, float>(raw).ToArray()
+            : System.Array.ConvertAll(MemoryMarshal.Cast<byte, double>(raw).ToArray(), v => (float)v);
+        int bad = FiniteCheck.IndexOfNonFinite(values);
+        if (bad >= 0)
+            throw new CultureNetException($"{source}: weight {Index(bad, header.Shape)} is {values[bad]}; weights must be finite (was the model trained into NaN?)");
+        return (values, header.Shape);
+    }
+
+    private static string Index(int flat, long[] shape) =>
+        shape.Length == 2 ? $"[{flat / shape[1]}, {flat % shape[1]}]" : $"[{flat}]";
 }
