@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what CultureNet.Engine needs from Debian's packages and builds it (native + managed, Release).
-#   tools/bootstrap.sh          runtime needs: cmake, g++, OpenBLAS, GoogleTest
+#   tools/bootstrap.sh          runtime needs: cmake, g++, OpenBLAS, GoogleTest, libturbojpeg (JPEG integrity check)
 #   tools/bootstrap.sh --test   plus the test-time oracles (python3-numpy/-scipy/-torch/-h5py, -skimage/-pil)
 # As root it installs what is missing with apt-get; otherwise it prints the command to run and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ make libopenblas-dev libgtest-dev)
+packages=(cmake g++ make libopenblas-dev libgtest-dev libturbojpeg0)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(python3 python3-numpy python3-scipy python3-torch python3-h5py python3-skimage python3-pil)
 fi
