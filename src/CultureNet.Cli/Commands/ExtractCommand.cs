@@ -3,6 +3,7 @@ using System.Globalization;
 using CultureNet.Engine;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Extraction;
+using CultureNet.Engine.IO;
 using Spectre.Console;
 
 namespace CultureNet.Cli.Commands;
@@ -109,6 +110,11 @@ public static class ExtractCommand
             try
             {
                 summary = RunWithProgress(extractor, list.Entries, sink, cancel.Token);
+            }
+            catch (Exception e) when (AtomicFile.FileSystemFault(e) is { } fault)
+            {
+                throw new CultureNetException(
+                    $"{journal.FilePath}: cannot write: {fault.Message}; the rows extracted so far are kept there — free space and rerun the same command to resume", fault);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {

@@ -19,6 +19,14 @@ internal static partial class DurableFiles
         FsyncDirectory(Path.GetDirectoryName(Path.GetFullPath(finalPath))!);
     }
 
+    /// <summary>Deletes a temporary file if it is there; a failure to delete is not worth hiding the original error for.</summary>
+    public static void DeleteQuietly(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
     /// <summary>Removes temporary files left by writers that were killed (their process id is no longer running).</summary>
     public static void RemoveStaleTemps(string dir, string finalName)
     {

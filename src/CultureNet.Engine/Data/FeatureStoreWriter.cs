@@ -287,8 +287,8 @@ public sealed class FeatureStoreWriter : IDisposable
         }
         catch
         {
-            sorted.Dispose();
-            File.Delete(sortedPath);
+            try { sorted.SetLength(0); sorted.Dispose(); } catch (IOException) { }
+            DurableFiles.DeleteQuietly(sortedPath);
             throw;
         }
         _stream!.Dispose();
@@ -306,9 +306,19 @@ public sealed class FeatureStoreWriter : IDisposable
     private static FileStream CreateTemp(string path)
     {
         var fs = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 20);
-        // A blank header: the file is not a store until Finish writes the real one over it.
-        fs.Write(new byte[StoreLayout.HeaderBytes]);
-        return fs;
+        try
+        {
+            // A blank header: the file is not a store until Finish writes the real one over it.
+            fs.Write(new byte[StoreLayout.HeaderBytes]);
+            fs.Flush();
+            return fs;
+        }
+        catch
+        {
+            try { fs.SetLength(0); fs.Dispose(); } catch (IOException) { }
+            DurableFiles.DeleteQuietly(path);
+            throw;
+        }
     }
 
     private void PadTo(long offset, XxHash3? hasher)
@@ -334,14 +344,17 @@ public sealed class FeatureStoreWriter : IDisposable
     /// <summary>Without <see cref="Finish"/>, discards everything written: the temporary file is deleted.</summary>
     public void Dispose()
     {
-        if (_stream != null)
+        try
         {
-            _stream.Dispose();
-            _stream = null;
+            // Disposing flushes what is buffered; on a full disk that throws, and the temporary file must go regardless.
+            if (!_finished) _stream?.SetLength(0);
+            _stream?.Dispose();
         }
-        if (!_finished)
+        catch (IOException) { }
+        finally
         {
-            try { File.Delete(_tempPath); } catch (IOException) { }
+            _stream = null;
+            if (!_finished) DurableFiles.DeleteQuietly(_tempPath);
         }
     }
 }

@@ -56,6 +56,7 @@ public sealed class ExtractionJournal : IFeatureSink, IDisposable
     public static ExtractionJournal OpenOrCreate(string path, int featureWidth, string settings)
     {
         var fs = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 20);
+        bool created = fs.Length == 0;
         try
         {
             if (fs.Length == 0)
@@ -76,7 +77,9 @@ public sealed class ExtractionJournal : IFeatureSink, IDisposable
         }
         catch
         {
-            fs.Dispose();
+            // A journal that could not even get its header (full disk, …) holds nothing to resume: remove it.
+            try { if (created) fs.SetLength(0); fs.Dispose(); } catch (IOException) { }
+            if (created) Data.DurableFiles.DeleteQuietly(path);
             throw;
         }
     }
@@ -192,7 +195,11 @@ public sealed class ExtractionJournal : IFeatureSink, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        // Runs on the way out of a failure too (a full disk): an error here would replace the one that explains it.
+        // Rows that could not be flushed are lost; a torn last record is cut off when the journal is reopened.
         try { _stream.Flush(flushToDisk: true); }
-        finally { _stream.Dispose(); }
+        catch (IOException) { }
+        try { _stream.Dispose(); }
+        catch (IOException) { }
     }
 }

@@ -23,9 +23,12 @@ public static class ProtocolSession
         var plan = ProtocolPlanner.Build(cohort, request.Options with { Settings = WithAnalyses(request, cohort) });
         var trainer = new GenNetTrainer(store, request.Training);
         var manifest = ProtocolManifest.For(plan, Path.GetFullPath(request.Store), store.IsSynthetic);
+        using var guard = RunFolderGuard.Acquire(request.Out,
+            $"store digest {manifest.CohortDigest:X16}, settings {manifest.Settings}, runs {manifest.Runs}, split {manifest.Split}, seed {manifest.Seed}");
         var results = new ProtocolRunner(plan, trainer, request.Out) { Trained = KeepCultureNet(plan, request.Out) }
             .Run(manifest, progress, cancellation);
         var figures = Fig3Figures.WriteAll(Path.Combine(request.Out, FiguresFolder), results.Reports.PerChild, cohort, store.IsSynthetic);
+        guard.Complete();
         return new ProtocolOutcome(results.Reports.Table, figures, plan.TotalFits, results.ResumedFits);
     }
 

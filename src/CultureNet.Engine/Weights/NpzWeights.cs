@@ -41,6 +41,16 @@ internal static class NpzWeights
         }
         if (result.Count == 0)
             throw new CultureNetException($"{path}: no dense_1/kernel entry; found keys [{string.Join(", ", keys)}]");
+        // Other arrays (e.g. a training log) may ride along, but anything named like a layer must be one of the layers
+        // read: a damaged member name (zip names carry no checksum) must not silently drop the layers after it.
+        foreach (var key in keys.Where(k => k.StartsWith("dense_", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            int slash = key.IndexOf('/');
+            bool known = slash > 6 && int.TryParse(key.AsSpan(6, slash - 6), System.Globalization.NumberStyles.None, null, out int n)
+                && n >= 1 && n <= result.Count && key[(slash + 1)..] is "kernel" or "bias";
+            if (!known)
+                throw new CultureNetException($"{path}: member '{key}' is not one of the layers dense_1 … dense_{result.Count} (kernel, bias); the file is damaged or not a GenNet weight file");
+        }
         return result;
     }
 
