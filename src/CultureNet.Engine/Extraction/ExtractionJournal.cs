@@ -93,7 +93,7 @@ public sealed class ExtractionJournal : IFeatureSink, IDisposable
         if (version != Version) throw new CultureNetException($"{path}: journal version {version}, this engine reads {Version}");
         int width = BinaryPrimitives.ReadInt32LittleEndian(fixedHead.AsSpan(12));
         int n = BinaryPrimitives.ReadInt32LittleEndian(fixedHead.AsSpan(16));
-        if (n < 0 || n > 1 << 20) throw new CultureNetException($"{path}: corrupt journal header");
+        if (n < 0 || n > 1 << 20 || 20L + n > fs.Length) throw new CultureNetException($"{path}: corrupt journal header (settings of {n} bytes in a {fs.Length}-byte file); delete it to start over");
         var s = new byte[n];
         fs.ReadExactly(s);
         string old = Encoding.UTF8.GetString(s);

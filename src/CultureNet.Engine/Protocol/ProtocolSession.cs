@@ -18,7 +18,9 @@ public static class ProtocolSession
 
     public static ProtocolOutcome Run(ProtocolRequest request, IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default)
     {
-        using var store = FeatureStore.Open(request.Store);
+        // Every child's feature checksum is verified first (hashing runs at several GB/s, a fraction of one fit): results
+        // from corrupt features would otherwise be written without a word. A mismatch stops the run naming the child.
+        using var store = FeatureStore.Open(request.Store, verifyChecksums: true);
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, request.Store);
         var plan = ProtocolPlanner.Build(cohort, request.Options with { Settings = WithAnalyses(request, cohort) });
         var trainer = new GenNetTrainer(store, request.Training);

@@ -39,8 +39,10 @@ internal static class KerasHdf5Weights
 
     /// <summary>
     /// Reads every Dense layer's kernel and bias. PureHDF parses the file, but it trusts what the file declares and
-    /// throws whatever it meets (plain Exception, NotSupportedException, FormatException, …), so here: it reads through a
-    /// <see cref="BoundedReadStream"/> (a corrupt file that sends it round in circles fails instead of running on);
+    /// throws whatever it meets (plain Exception, NotSupportedException, FormatException, …), so here: the file is opened
+    /// by path (PureHDF's file driver refuses reads past the end before allocating them; its stream driver does not, and
+    /// allocates a corrupt 2 GB string length), the read runs under <see cref="BoundedWork"/> (time and allocation
+    /// limits: a corrupt file that sends it round in circles fails instead of running on);
     /// every dataset's and attribute's declared size is checked against the file's length before PureHDF allocates it;
     /// anything it throws becomes one <see cref="CultureNetException"/> naming the file (and the layer when known); and
     /// weights must be finite. HDF5 keeps no checksum of the data themselves, so a flipped bit inside a weight value is
@@ -50,12 +52,16 @@ internal static class KerasHdf5Weights
     {
         long fileLength = new FileInfo(path).Length;
         if (fileLength == 0) throw new CultureNetException($"{path}: file is empty; expected a Keras HDF5 weight file");
+        return BoundedWork.Run(() => ReadLayers(path, fileLength), path,
+            allocationBudget: 64 * fileLength + (256L << 20), deadline: TimeSpan.FromSeconds(30));
+    }
+
+    private static List<LayerWeights> ReadLayers(string path, long fileLength)
+    {
         string where = "";
         try
         {
-            var stream = new BoundedReadStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16),
-                path, budgetBytes: 64 * fileLength + (16 << 20), deadline: TimeSpan.FromSeconds(60));
-            using var h5 = H5File.Open(stream, leaveOpen: false);
+            using var h5 = H5File.OpenRead(path);
             var result = new List<LayerWeights>();
             if (!h5.AttributeExists("layer_names"))
                 throw new CultureNetException($"{path}: no 'layer_names' attribute; expected a Keras save_weights file");
@@ -77,7 +83,13 @@ internal static class KerasHdf5Weights
             }
             return result;
         }
-        catch (Exception e) when (e is not CultureNetException and not OutOfMemoryException)
+        catch (OutOfMemoryException e)
+        {
+            // PureHDF allocates a length read from the file before checking it against the file's size (a corrupt name
+            // length asks for up to 2 GB). That one allocation failed, nothing was consumed: the file is corrupt.
+            throw new CultureNetException($"{path}: not a readable HDF5 weight file{where}: it declares a structure larger than the memory available (a corrupt length field)", e);
+        }
+        catch (Exception e) when (e is not CultureNetException)
         {
             throw new CultureNetException($"{path}: not a readable HDF5 weight file{where}: {e.GetType().Name}: {e.Message}", e);
         }

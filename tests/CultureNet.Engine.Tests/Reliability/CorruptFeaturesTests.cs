@@ -1,0 +1,42 @@
+using CultureNet.Engine.Data;
+using CultureNet.Engine.Tests.Support;
+
+namespace CultureNet.Engine.Tests.Reliability;
+
+/// <summary>A flipped feature byte is noticed by `info` and stops `protocol` naming the child, before any result is
+/// written. (Before: both went on; protocol wrote Table II from the corrupt features.)</summary>
+public class CorruptFeaturesTests
+{
+    private static string CorruptStore(TempDir dir)
+    {
+        string store = FaultFixtures.SmallStore(dir);
+        string file = Path.Combine(store, "features.cnstore");
+        var bytes = File.ReadAllBytes(file);
+        bytes[4096 + 8 * 4 * 70 + 3] ^= 0x10; // a feature byte of row 70 (the second child of C0)
+        File.WriteAllBytes(file, bytes);
+        return store;
+    }
+
+    [Fact]
+    public void InfoReportsCorruptFeatures()
+    {
+        using var dir = new TempDir();
+        string store = CorruptStore(dir);
+        var r = CliProcess.Run("info", store);
+        string line = FaultFixtures.AssertOneCleanError(r, "info");
+        Assert.Contains("feature checksum mismatch in culture C0", line);
+    }
+
+    [Fact]
+    public void ProtocolStopsNamingTheChildBeforeWritingResults()
+    {
+        using var dir = new TempDir();
+        string store = CorruptStore(dir);
+        string results = dir.File("results");
+        var r = CliProcess.Run("protocol", "--store", store, "--out", results, "--runs", "1", "--settings", "ME");
+        string line = FaultFixtures.AssertOneCleanError(r, "protocol");
+        Assert.Contains("child", line);
+        Assert.Contains("rows 60", line);
+        Assert.False(File.Exists(Path.Combine(results, "table2.md")));
+    }
+}
