@@ -40,3 +40,24 @@ public class CorruptFeaturesTests
         Assert.False(File.Exists(Path.Combine(results, "table2.md")));
     }
 }
+
+/// <summary>The reserved header bytes 56…4095 (outside the header checksum) are checked too. (Before: a flip there
+/// passed `verify`.)</summary>
+public class StoreReservedHeaderTests
+{
+    [Theory]
+    [InlineData(56)]
+    [InlineData(1000)]
+    [InlineData(4095)]
+    public void VerifyNoticesAFlipInTheReservedHeaderBytes(int offset)
+    {
+        using var dir = new TempDir();
+        string store = FaultFixtures.SmallStore(dir);
+        string file = Path.Combine(store, "features.cnstore");
+        var bytes = File.ReadAllBytes(file);
+        bytes[offset] ^= 0x01;
+        File.WriteAllBytes(file, bytes);
+        string line = FaultFixtures.AssertOneCleanError(CliProcess.Run("verify", store), "verify");
+        Assert.Contains($"header byte {offset}", line);
+    }
+}
