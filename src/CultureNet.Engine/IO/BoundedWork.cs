@@ -15,7 +15,8 @@ public static class BoundedWork
     {
         T result = default!;
         ExceptionDispatchInfo? failure = null;
-        using var done = new ManualResetEventSlim();
+        // Not disposed here: an abandoned parser signals it when (if ever) it finishes, after the caller has moved on.
+        var done = new ManualResetEventSlim();
         long allocatedBefore = GC.GetTotalAllocatedBytes();
         var thread = new Thread(() =>
         {
@@ -32,6 +33,7 @@ public static class BoundedWork
             if (Environment.TickCount64 - started > deadline.TotalMilliseconds)
                 throw new CultureNetException($"{source}: reading took longer than {deadline.TotalSeconds:F0} s; the file's internal structure is corrupt");
         }
+        done.Dispose();
         failure?.Throw();
         return result;
     }
