@@ -109,6 +109,10 @@ internal static class StoreLayout
             throw new CultureNetException($"{path}: header checksum mismatch — the header is corrupt");
         if (version != Version && version != UnlabelledVersion)
             throw new CultureNetException($"{path}: feature store format version {version}; this engine reads versions {Version} and {UnlabelledVersion}");
+        // Bytes 56…4095 are not under the header checksum but are written as zeros: anything else there is damage.
+        int stray = header[(OffHeaderHash + 8)..HeaderBytes].IndexOfAnyExcept((byte)0);
+        if (stray >= 0)
+            throw new CultureNetException($"{path}: header byte {OffHeaderHash + 8 + stray} is 0x{header[OffHeaderHash + 8 + stray]:X2}, but bytes {OffHeaderHash + 8}…{HeaderBytes - 1} of the header are always zero — the header is corrupt");
         uint headerBytes = BinaryPrimitives.ReadUInt32LittleEndian(header[OffHeaderBytes..]);
         int dim = BinaryPrimitives.ReadInt32LittleEndian(header[OffDim..]);
         int dtypeCode = BinaryPrimitives.ReadInt32LittleEndian(header[OffDType..]);

@@ -43,8 +43,8 @@ internal static class KerasArchive
             var spec = KerasConfigReader.Parse(Encoding.UTF8.GetString(Member(zip, path, ConfigName, 64 << 20)), path);
             if (zip.GetEntry(WeightsName) is null)
                 throw new CultureNetException($"{path}: no {WeightsName} in the archive{(zip.GetEntry("model.weights.npz") is null ? "" : " (its weights are in the .npz format, which is not supported)")}");
-            using var h5 = Hdf5Reader.Open(new MemoryStream(Member(zip, path, WeightsName, Array.MaxLength), writable: false), $"{path}:{WeightsName}");
-            var weights = Keras3WeightsHdf5.Read(h5, spec);
+            var weights = Hdf5Reader.Read(new MemoryStream(Member(zip, path, WeightsName, Array.MaxLength), writable: false),
+                $"{path}:{WeightsName}", h5 => Keras3WeightsHdf5.Read(h5, spec));
             var compileConfig = compile ? KerasTrainingConfigOf(zip, path) : null;
             return new KerasModelFile(spec, weights, compileConfig);
         }

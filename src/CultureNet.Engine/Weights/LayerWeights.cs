@@ -19,7 +19,16 @@ public sealed record LayerWeights(string Name, float[] Kernel, int KernelRows, i
     /// <summary>NaN or ±Inf in a weight file is an error naming the layer (a model trained into NaN saves as such).</summary>
     public void EnsureFinite(string source)
     {
-        if (!TensorPrimitives.IsFiniteAll<float>(Kernel) || !TensorPrimitives.IsFiniteAll<float>(Bias))
-            throw new CultureNetException($"{source}: layer '{Name}' holds NaN or infinite weights");
+        if (!TensorPrimitives.IsFiniteAll<float>(Kernel))
+        {
+            int i = Nn.FiniteCheck.IndexOfNonFinite(Kernel);
+            throw new CultureNetException(
+                $"{source}: layer '{Name}' kernel weight [{i / KernelCols}, {i % KernelCols}] is {Kernel[i]}; weights must be finite (was the model trained into NaN?)");
+        }
+        if (!TensorPrimitives.IsFiniteAll<float>(Bias))
+        {
+            int i = Nn.FiniteCheck.IndexOfNonFinite(Bias);
+            throw new CultureNetException($"{source}: layer '{Name}' bias weight [{i}] is {Bias[i]}; weights must be finite (was the model trained into NaN?)");
+        }
     }
 }
