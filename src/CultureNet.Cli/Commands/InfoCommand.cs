@@ -30,7 +30,7 @@ public static class InfoCommand
         var inv = CultureInfo.InvariantCulture;
         if (s.IsSynthetic) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(SyntheticCohort.Disclaimer)}[/]");
         long bytes = new FileInfo(s.FilePath).Length;
-        Console.WriteLine($"store    {s.FilePath} ({bytes / 1e6:F1} MB, format version {(s.UnlabelledRows > 0 ? 2 : 1)})");
+        Console.WriteLine($"store    {s.FilePath} ({bytes / 1e6:F1} MB, format version {s.FormatVersion})");
         if (s.UnlabelledRows > 0) Console.WriteLine($"labels   {s.UnlabelledRows:N0} of {s.RowCount:N0} rows unlabelled (usable by predict, not by fit/protocol)");
         Console.WriteLine($"rows     {s.RowCount:N0} × D = {s.Dim} {s.DType.Name()}{(s.IsSynthetic ? " — SYNTHETIC" : "")}");
         foreach (var group in s.ChildBlocks.GroupBy(c => c.Culture))

@@ -42,7 +42,7 @@ public sealed class FeatureStoreWriter : IDisposable
     /// <summary>Marks the store as synthetic data (set by <see cref="SyntheticCohort"/>; copied by <see cref="CreateFrom"/>).</summary>
     public bool IsSynthetic { get; set; }
 
-    /// <summary>Rows added with a NaN label (unlabelled); any makes the store version 2 (<see cref="StoreLayout"/>).</summary>
+    /// <summary>Rows added with a NaN label (unlabelled); any sets flag 2 of the header (<see cref="StoreLayout"/>).</summary>
     public long UnlabelledRows { get; private set; }
     /// <summary>Where <see cref="Finish"/> puts the store: <c>DIR/features.cnstore</c>.</summary>
     public string FinalPath => _finalPath;
