@@ -4,6 +4,7 @@ using CultureNet.Engine.IO;
 using CultureNet.Engine.Models;
 using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Nn;
+using CultureNet.Engine.Nn.Optimizers;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Reports;
@@ -71,6 +72,22 @@ public static class Seeds
                     model.Save(p);
                 }));
 
+        // Keras files as the engine writes them: Keras 2 model.save .h5 (compiled: with training_config), Keras 3
+        // .weights.h5 and .keras; and the released code's save_weights layout (functional genNet, InputLayer first).
+        foreach (var hidden in new[] { new[] { 3 }, new[] { 5, 4 } })
+        {
+            using var model = GenNet.Create(4, hidden, seed: 3);
+            model.Compile(new Adadelta(), "mse", ["mae"]);
+            Save("keras-h5-model", $"tool_{hidden.Length}hidden.h5", Via("m.h5", p => model.SaveModel(p)));
+            Save("keras-archive", $"tool_{hidden.Length}hidden.keras", Via("m.keras", p => model.SaveModel(p)));
+            Save("keras3-weights", $"tool_{hidden.Length}hidden.weights.h5", Via("w.weights.h5", p => model.Save(p)));
+            Save("h5-weights", $"tool_{hidden.Length}hidden_released.h5", Via("r.h5", p =>
+                WeightFile.WriteKerasHdf5(p, WeightFile.Snapshot(model).Select((l, i) => l with { Name = $"dense_{i + 1}" }).ToArray(),
+                    KerasHdf5Layout.ReleasedGenNet)));
+        }
+
+        // Store version 3 as written now, and versions 1 and 2 as earlier engines wrote them (same layout; their header
+        // checksum covers bytes 0…47 only), so the reader's path for old stores is fuzzed too.
         foreach (var dtype in new[] { FeatureDType.Float32, FeatureDType.Float16 })
         {
             string store = Path.Combine(work, "store");
@@ -80,7 +97,14 @@ public static class Seeds
                     for (int frame = 0; frame < 3; frame++) writer.Append(culture, child, frame * 2, 0.5f - frame * 0.25f, Values(4));
                 writer.Finish();
             }
-            Save("store", $"tool_{dtype}.cnstore", File.ReadAllBytes(Path.Combine(store, "features.cnstore")));
+            var bytes = File.ReadAllBytes(Path.Combine(store, "features.cnstore"));
+            Save("store", $"tool_{dtype}.cnstore", bytes);
+            if (dtype == FeatureDType.Float32)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(StoreLayout.VersionOffset), StoreLayout.LabelledVersion1);
+                StoreLayout.Reseal(bytes);
+                Save("store", "tool_version1.cnstore", bytes);
+            }
             Directory.Delete(store, recursive: true);
         }
 

@@ -29,6 +29,10 @@ public sealed record Target(string Name, string Extension, string Describe, Acti
         new("npz-array", ".npz", "an array inside an .npz, as `import` reads it (CRC-checked member stream)", p => ReadAllRows(p)),
         new("npz-weights", ".npz", "GenNet weights from .npz (WeightFile.Read)", p => WeightFile.Read(p)),
         new("h5-weights", ".h5", "Keras save_weights HDF5 (WeightFile.Read over PureHDF)", p => WeightFile.Read(p)),
+        new("keras-h5-model", ".h5", "a Keras 2 model.save .h5: model_config, training_config, weights (KerasModels.LoadModel)", LoadModel),
+        new("keras3-weights", ".weights.h5", "Keras 3 save_weights .weights.h5 (WeightFile.Read: layers/…/vars)", p => WeightFile.Read(p)),
+        new("keras-archive", ".keras", "a Keras 3 .keras zip: config.json, model.weights.h5 (KerasModels.LoadModel)", LoadModel),
+        new("pickle", ".pkl", "the reference code's pickled matrix, as `import reference` reads it (PickleScan, Razorvine)", ReadReferenceRows),
         new("store", "", "a feature store opened with every checksum verified (FeatureStore.Open)", OpenStore),
         new("manifest", ".csv", "an extraction manifest (ImageManifest.Load)", p => ImageManifest.Load(p)),
         new("labels", ".csv", "a labels CSV for --images (ImageManifest.LoadLabels)", p => ImageManifest.LoadLabels(p)),
@@ -69,6 +73,20 @@ public sealed record Target(string Name, string Extension, string Describe, Acti
         int rows = Math.Max(1, Math.Min(64, (1 << 16) / Math.Max(reader.Columns, 1)));
         var buffer = new double[rows * Math.Max(reader.Columns, 1)];
         while (reader.ReadRows(buffer, rows) > 0) { }
+    }
+
+    private static void LoadModel(string path)
+    {
+        using var model = KerasModels.LoadModel(path);
+    }
+
+    /// <summary>Every row, as the importer reads a data_0.pkl (ReferenceMatrix: the checked pickle, then its rows).</summary>
+    private static void ReadReferenceRows(string path)
+    {
+        using var matrix = ReferenceMatrix.Open(path, npzKey: null);
+        int rows = Math.Max(1, Math.Min(64, (1 << 16) / Math.Max(matrix.Columns, 1)));
+        var buffer = new double[rows * Math.Max(matrix.Columns, 1)];
+        while (matrix.ReadRows(buffer, rows) > 0) { }
     }
 
     private static void OpenStore(string dir)

@@ -2,10 +2,12 @@
 """Seed inputs written by NumPy, h5py and PIL (the tool writes its own with `culturenet-fuzz seeds DIR`).
 
 Usage: make_seeds.py DIR   — writes DIR/TARGET/NAME for the fuzz targets npy, npy-stream, npz-array, npz-weights,
-h5-weights, image, manifest, labels, meta-csv. Run with Debian's /usr/bin/python3 (python3-numpy, -h5py, -pil).
+h5-weights, keras-h5-model, keras3-weights, keras-archive, pickle, image, manifest, labels, meta-csv. Run with
+Debian's /usr/bin/python3 (python3-numpy, -h5py, -pil). The Keras files come from tests/oracles/keras_files.py (Keras'
+layouts written with h5py from their definitions; there is no keras package on Debian).
 Deterministic: the same files every time (fixed seeds; zip timestamps fixed).
 """
-import io, os, sys, zipfile
+import io, os, pickle, sys, tempfile, zipfile
 import numpy as np
 import h5py
 from numpy.lib import format as npformat
@@ -83,6 +85,32 @@ for variant in ["fixed", "vlen", "chunked"]:
             g.create_dataset(wn[0], data=weights[n + "/kernel"], chunks=True if chunks else None)
             g.create_dataset(wn[1], data=weights[n + "/bias"])
     save("h5-weights", f"h5py_{variant}.h5", buf.getvalue())
+
+# Keras 2 model.save .h5 (list and dict config forms), Keras 3 .weights.h5 and .keras, as Keras lays them out.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "oracles"))
+import keras_files  # noqa: E402
+
+with tempfile.TemporaryDirectory() as tmp:
+    keras_files.write(tmp)
+    for name, target in [("k2_model_list.h5", "keras-h5-model"), ("k2_model_dict.h5", "keras-h5-model"),
+                         ("k2_save_weights.h5", "h5-weights"), ("k3.weights.h5", "keras3-weights")]:
+        with open(os.path.join(tmp, name), "rb") as f:
+            save(target, "h5py_" + name, f.read())
+    # The archive again with fixed timestamps (zipfile stamps members with the current time).
+    buf = io.BytesIO()
+    with zipfile.ZipFile(os.path.join(tmp, "m.keras")) as src, zipfile.ZipFile(buf, "w") as dst:
+        for member in src.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            dst.writestr(info, src.read(member.filename))
+    save("keras-archive", "h5py_m.keras", buf.getvalue())
+
+# The reference code's data_0.pkl: pickle.dump of the reference-layout matrix, every protocol, C and Fortran order,
+# float64 and float32 (as tests/oracles/numpy_pickles.py, smaller).
+for protocol in range(6):
+    save("pickle", f"numpy_p{protocol}.pkl", pickle.dumps(m, protocol=protocol))
+for protocol in (2, 5):
+    save("pickle", f"numpy_p{protocol}_fortran.pkl", pickle.dumps(np.asfortranarray(m), protocol=protocol))
+    save("pickle", f"numpy_p{protocol}_f32.pkl", pickle.dumps(m.astype(np.float32), protocol=protocol))
 
 # Images: PIL's JPEG (baseline, progressive, grey, 4:2:0 and 4:4:4) and PNG (RGB, grey, palette, RGBA, 16-bit).
 y, xx = np.mgrid[0:20, 0:28]

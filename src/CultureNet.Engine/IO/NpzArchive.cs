@@ -8,7 +8,8 @@ namespace CultureNet.Engine.IO;
 /// offers: the archive structure (System.IO.Compression), unique member names, a declared size that the compressed
 /// bytes could really expand to (deflate expands at most ~1032:1, stored members not at all), and each member's CRC-32,
 /// computed over the bytes as they are read (System.IO.Hashing.Crc32) and compared when the last byte arrives.
-/// Every failure is a <see cref="CultureNetException"/> naming the file and member.
+/// Every failure is a <see cref="CultureNetException"/> naming the file and member. Other zip formats the tool reads
+/// (a Keras 3 .keras archive) open through it too, with their own name in the messages.
 /// </summary>
 public sealed class NpzArchive : IDisposable
 {
@@ -42,14 +43,17 @@ public sealed class NpzArchive : IDisposable
         MemberNames = names;
     }
 
-    public static NpzArchive Open(string path)
+    public static NpzArchive Open(string path) => Open(path, ".npz");
+
+    /// <param name="kind">What the archive should be, for messages: ".npz", ".keras".</param>
+    public static NpzArchive Open(string path, string kind)
     {
         if (!File.Exists(path)) throw new CultureNetException($"{path}: file not found");
         FileStream? stream = null;
         try
         {
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            if (stream.Length == 0) throw new CultureNetException($"{path}: file is empty; expected an .npz (zip) archive");
+            if (stream.Length == 0) throw new CultureNetException($"{path}: file is empty; expected a {kind} (zip) archive");
             var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
             stream = null;
             try { return new NpzArchive(path, zip); }
@@ -57,7 +61,7 @@ public sealed class NpzArchive : IDisposable
         }
         catch (Exception e) when (IsArchiveFault(e))
         {
-            throw new CultureNetException($"{path}: not a readable .npz (zip) archive ({e.Message})", e);
+            throw new CultureNetException($"{path}: not a readable {kind} (zip) archive ({e.Message})", e);
         }
         finally
         {
@@ -84,6 +88,20 @@ public sealed class NpzArchive : IDisposable
             throw new CultureNetException($"{Path}: member '{member}' cannot be read ({e.Message})", e);
         }
         return new CheckedMemberStream(inner, entry.Length, entry.Crc32, $"{Path}: member '{member}'");
+    }
+
+    /// <summary>A whole member, at most <paramref name="limit"/> bytes (its declared size is already bounded by its
+    /// compressed size); length and CRC-32 checked.</summary>
+    public byte[] ReadAll(string member, long limit)
+    {
+        long length = Length(member);
+        if (length > limit || length > Array.MaxLength)
+            throw new CultureNetException($"{Path}: member '{member}' declares {length} bytes, more than the {Math.Min(limit, Array.MaxLength)} allowed for it");
+        var bytes = new byte[length];
+        using var stream = OpenMember(member);
+        stream.ReadExactly(bytes);
+        if (stream.ReadByte() != -1) throw new CultureNetException($"{Path}: member '{member}' holds more than the {length} bytes it declares");
+        return bytes;
     }
 
     private ZipArchiveEntry Entry(string member) => _members.TryGetValue(member, out var e)

@@ -32,7 +32,8 @@ public class FuzzReplayTests : IClassFixture<FuzzReplayTests.Corpus>
 
     public static TheoryData<string> Targets => new()
     {
-        "npy", "npy-stream", "npz-array", "npz-weights", "h5-weights", "store",
+        "npy", "npy-stream", "npz-array", "npz-weights", "h5-weights", "keras-h5-model", "keras3-weights", "keras-archive",
+        "pickle", "store",
         "manifest", "labels", "meta-csv", "image", "journal", "fit-result",
     };
 

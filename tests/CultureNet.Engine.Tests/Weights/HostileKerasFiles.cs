@@ -66,7 +66,7 @@ def dense(name, units, activation="relu", **extra):
         {
             "notzip.keras",
             "open(path, 'w').write('not a zip')",
-            "not a .keras archive"
+            "not a readable .keras (zip) archive"
         },
         {
             "noweights.keras",
