@@ -73,7 +73,11 @@ static int RunCommand(Target target, string[] files)
 static int Afl(Target target)
 {
     string work = Path.Combine(Path.GetTempPath(), $"culturenet-fuzz-afl-{Environment.ProcessId}");
-    Fuzzer.Run(stream =>
+    // Out of process: the targets run in a child that SharpFuzz restarts when it dies. With the in-process loop
+    // (Fuzzer.Run) this process is AFL's fork server too, so the first input AFL kills for its time limit (or one that
+    // ends the process) took the fork server with it: the h5-weights campaign stopped after a few thousand
+    // executions with "Unable to communicate with fork server".
+    Fuzzer.OutOfProcess.Run(stream =>
     {
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
