@@ -41,9 +41,11 @@ internal sealed class Hdf5Reader : IDisposable
     /// <summary>
     /// Opens <paramref name="path"/> and runs <paramref name="read"/> under <see cref="BoundedWork"/>: PureHDF follows
     /// the offsets a file declares, so a damaged file can send it round a cycle for ever, allocating as it goes; here
-    /// that ends after 30 s or 64 bytes per file byte (+32 MB) with one error naming the file. Measured: reading a
-    /// GenNet .h5 allocates about 1× its length stored, 3× chunked and gzipped, under 0.4 MB for the small fuzz seeds;
-    /// with +256 MB a 1.4 kB fuzzed file took seconds to be refused (an AFL hang). A length PureHDF allocates before
+    /// that ends after 30 s or 64 bytes per file byte (+64 MB) with one error naming the file. Measured: reading a
+    /// GenNet .h5 allocates about 1× its length stored, 3× chunked and gzipped; a 200-layer .keras 7 MB; the small fuzz
+    /// seeds under 0.4 MB. The constant leaves room for other threads' work, which the count includes (.NET cannot
+    /// count another thread's allocations); it is not larger because fuzzed 1.4 kB files on which PureHDF allocates
+    /// slowly without end took seconds to reach +256 MB (AFL counted them as hangs). A length PureHDF allocates before
     /// checking it (a damaged name length asks for up to 2 GB) fails as one error too.
     /// </summary>
     public static T Read<T>(string path, Func<Hdf5Reader, T> read)
@@ -67,7 +69,7 @@ internal sealed class Hdf5Reader : IDisposable
     {
         try
         {
-            return BoundedWork.Run(read, source, allocationBudget: 64 * length + (32L << 20), deadline: TimeSpan.FromSeconds(30));
+            return BoundedWork.Run(read, source, allocationBudget: 64 * length + (64L << 20), deadline: TimeSpan.FromSeconds(30));
         }
         catch (OutOfMemoryException e)
         {
@@ -117,8 +119,17 @@ internal sealed class Hdf5Reader : IDisposable
         return group;
     }
 
-    public IReadOnlyList<string> ChildNames(IH5Group group) =>
-        Guard($"the members of '{group.Name}'", () => group.Children().Select(c => c.Name).ToList());
+    /// <summary>The member names of a group, listed once per group object: every lookup checks its name against them, and
+    /// listing anew each time made reading a model of n layers allocate in proportion to n² (65 MB for 200 layers).</summary>
+    public IReadOnlyList<string> ChildNames(IH5Group group)
+    {
+        if (_children.TryGetValue(group, out var names)) return names;
+        names = Guard($"the members of '{group.Name}'", () => group.Children().Select(c => c.Name).ToList());
+        _children[group] = names;
+        return names;
+    }
+
+    private readonly Dictionary<IH5Group, IReadOnlyList<string>> _children = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>A string attribute (fixed- or variable-length, scalar or one-element array); null when absent.</summary>
     public string? Text(IH5Object owner, string name)
