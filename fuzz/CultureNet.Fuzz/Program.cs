@@ -7,7 +7,7 @@ using SharpFuzz;
 //   replay CORPUS FINDINGS [--mutations N] [--seed S] [--timeout-ms T] [TARGET...]
 //                                                  seeds plus N deterministic mutants per target (CI); exit 1 on any failure
 //   run TARGET FILE...                             run inputs once (reproduce a finding; exceptions are printed)
-//   afl TARGET                                     the AFL++ persistent loop (tools/fuzz/campaign.sh runs it under afl-fuzz)
+//   afl TARGET                                     the AFL++ loop, out of process (tools/fuzz/campaign.sh runs it under afl-fuzz)
 return args.FirstOrDefault() switch
 {
     "targets" => List(),
