@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A coverage-guided fuzzing campaign (long; not part of CI, which runs the short replay in FuzzReplayTests):
-# AFL++ (Debian's afl++) drives each fuzz target of fuzz/CultureNet.Fuzz in turn, with the engine and PureHDF
-# instrumented by SharpFuzz. Seeds: the tool's own writers (culturenet-fuzz seeds) and NumPy/h5py/PIL
-# (tools/fuzz/make_seeds.py). Runs at nice 19 (the machine is shared).
+# AFL++ (Debian's afl++) drives each fuzz target of fuzz/CultureNet.Fuzz in turn, with the engine, PureHDF and
+# Razorvine.Pickle (the pickle target's unpickler) instrumented by SharpFuzz. Seeds: the tool's own writers
+# (culturenet-fuzz seeds) and NumPy/h5py/pickle/PIL (tools/fuzz/make_seeds.py). Runs at nice 19 (the machine is shared).
 #   tools/fuzz/campaign.sh [SECONDS_PER_TARGET (default 600)] [TARGET...]   (default: every target)
 # Writes build/fuzz/findings/TARGET/ (AFL's output) and build/fuzz/campaign.md (executions, wall time, crashes,
 # hangs per target); exits 1 if any target found a crash or a hang. Reproduce a finding with
@@ -31,7 +31,7 @@ if (($# == 0)); then mapfile -t targets < <(dotnet "$plain" targets | awk '{prin
 
 rm -rf "$out/bin"
 cp -r fuzz/CultureNet.Fuzz/bin/Release/net10.0 "$out/bin"
-for assembly in CultureNet.Engine.dll PureHDF.dll; do "$out/tools/sharpfuzz" "$out/bin/$assembly" >/dev/null; done
+for assembly in CultureNet.Engine.dll PureHDF.dll Razorvine.Pickle.dll; do "$out/tools/sharpfuzz" "$out/bin/$assembly" >/dev/null; done
 
 
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1
