@@ -31,5 +31,11 @@ public static class CliRunner
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
+        catch (Exception e) when (CultureNet.Engine.IO.AtomicFile.FileSystemFault(e) is { } fault)
+        {
+            // A file-system error a library reported wrapped (reflection, tasks): still one line, no stack trace.
+            Console.Error.WriteLine($"error: {fault.Message}");
+            return 1;
+        }
     }
 }

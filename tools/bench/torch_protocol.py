@@ -43,8 +43,9 @@ def open_store(folder):
     path = os.path.join(folder, "features.cnstore")
     with open(path, "rb") as f:
         magic, version, header_bytes, dim, dtype, rows, children, flags, _, _ = HEADER.unpack(f.read(HEADER.size))
-    if magic != MAGIC or version != 1:
-        sys.exit(f"error: {path}: not a version-1 feature store (magic {magic:#x}, version {version})")
+    # Versions 1-3 share one layout (3 only widened what the header checksum covers; docs/data-formats.md).
+    if magic != MAGIC or version not in (1, 2, 3):
+        sys.exit(f"error: {path}: not a feature store of version 1, 2 or 3 (magic {magic:#x}, version {version})")
     element = {1: np.float32, 2: np.float16}.get(dtype)
     if element is None:
         sys.exit(f"error: {path}: unknown feature dtype {dtype} (expected 1 float32 or 2 float16)")

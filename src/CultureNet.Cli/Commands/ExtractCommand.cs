@@ -6,6 +6,7 @@ using CultureNet.Engine;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Extraction;
 using CultureNet.Engine.Extraction.Faces;
+using CultureNet.Engine.IO;
 using Spectre.Console;
 
 namespace CultureNet.Cli.Commands;
@@ -78,6 +79,11 @@ public static class ExtractCommand
             try
             {
                 summary = RunWithProgress(session, cancel.Token);
+            }
+            catch (Exception e) when (AtomicFile.FileSystemFault(e) is { } fault)
+            {
+                throw new CultureNetException(
+                    $"{session.JournalPath}: cannot write: {fault.Message}; the rows extracted so far are kept there — free space and rerun the same command to resume", fault);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {

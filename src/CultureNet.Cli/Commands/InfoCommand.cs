@@ -1,6 +1,7 @@
 using CultureNet.Engine.Cohort;
 using System.CommandLine;
 using System.Globalization;
+using CultureNet.Engine;
 using CultureNet.Engine.Data;
 using Spectre.Console;
 
@@ -12,12 +13,13 @@ public static class InfoCommand
     public static Command Create()
     {
         var store = new Argument<string>("store") { Description = "feature store directory" };
-        var verify = new Option<bool>("--verify") { Description = "also check the feature checksums (reads the whole file)" };
-        var command = new Command("info", "Describe a feature store") { store, verify };
+        var verify = new Option<bool>("--verify") { Description = "check the feature checksums too (the default; kept for scripts that pass it)", DefaultValueFactory = _ => true };
+        var quick = new Option<bool>("--no-verify") { Description = "skip the feature checksums (reads only the header and metadata)" };
+        var command = new Command("info", "Describe a feature store") { store, verify, quick };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
             using var s = FeatureStore.Open(parse.GetValue(store)!);
-            Print(s, parse.GetValue(verify));
+            Print(s, parse.GetValue(verify) && !parse.GetValue(quick));
             return 0;
         }));
         return command;
@@ -28,7 +30,7 @@ public static class InfoCommand
         var inv = CultureInfo.InvariantCulture;
         if (s.IsSynthetic) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(SyntheticCohort.Disclaimer)}[/]");
         long bytes = new FileInfo(s.FilePath).Length;
-        Console.WriteLine($"store    {s.FilePath} ({bytes / 1e6:F1} MB, format version {(s.UnlabelledRows > 0 ? 2 : 1)})");
+        Console.WriteLine($"store    {s.FilePath} ({bytes / 1e6:F1} MB, format version {s.FormatVersion})");
         if (s.UnlabelledRows > 0) Console.WriteLine($"labels   {s.UnlabelledRows:N0} of {s.RowCount:N0} rows unlabelled (usable by predict, not by fit/protocol)");
         Console.WriteLine($"rows     {s.RowCount:N0} × D = {s.Dim} {s.DType.Name()}{(s.IsSynthetic ? " — SYNTHETIC" : "")}");
         foreach (var group in s.ChildBlocks.GroupBy(c => c.Culture))
@@ -66,10 +68,9 @@ public static class InfoCommand
         if (verify)
         {
             var problems = s.VerifyFeatureChecksums();
-            Console.WriteLine(problems.Count == 0
-                ? $"           features OK ({s.ChildBlocks.Count} per-child checksums match)"
-                : $"           features CORRUPT: {string.Join("; ", problems)}");
+            if (problems.Count > 0) throw new CultureNetException($"{s.FilePath}: {string.Join("; ", problems)}");
+            Console.WriteLine($"           features OK ({s.ChildBlocks.Count} per-child checksums match)");
         }
-        else Console.WriteLine("           features not checked (use --verify or `culturenet verify`)");
+        else Console.WriteLine("           features not checked (--no-verify)");
     }
 }

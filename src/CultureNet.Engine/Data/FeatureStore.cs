@@ -33,7 +33,10 @@ public sealed unsafe class FeatureStore : IDisposable
     /// <summary>True for stores written by <see cref="SyntheticCohort"/>: anything printed from them must say the data are synthetic.</summary>
     public bool IsSynthetic { get; }
 
-    /// <summary>Rows whose label is NaN (unlabelled; only in version-2 stores). Training and the protocol refuse them.</summary>
+    /// <summary>The file's format version: 3 as written now; 1 or 2 for stores written by earlier engines (StoreLayout).</summary>
+    public uint FormatVersion { get; }
+
+    /// <summary>Rows whose label is NaN (unlabelled; only in stores with flag 2). Training and the protocol refuse them.</summary>
     public long UnlabelledRows { get; private set; }
 
     /// <summary>Throws, naming the store and the count, when some rows have no label (what needs labels calls this).</summary>
@@ -56,6 +59,7 @@ public sealed unsafe class FeatureStore : IDisposable
         RowCount = header.RowCount;
         DType = header.DType;
         IsSynthetic = header.Flags.HasFlag(StoreLayout.StoreFlags.Synthetic);
+        FormatVersion = header.FormatVersion;
         _children = new ChildBlock[header.ChildCount];
         _childHashes = new ulong[header.ChildCount];
         _childIndex = new Dictionary<(int, int), int>(header.ChildCount);
@@ -311,7 +315,7 @@ public sealed unsafe class FeatureStore : IDisposable
             float y = labels[r];
             if (float.IsNaN(y) && allowUnlabelled) unlabelled++;
             else if (!(y >= -1f && y <= 1f))
-                throw new CultureNetException($"{FilePath}: label {y} at row {r} is outside [-1, 1]{(float.IsNaN(y) ? " (NaN marks an unlabelled row, allowed only in a version-2 store)" : "")}");
+                throw new CultureNetException($"{FilePath}: label {y} at row {r} is outside [-1, 1]{(float.IsNaN(y) ? " (NaN marks an unlabelled row, allowed only in a store with flag 2, unlabelled rows)" : "")}");
         }
         if (allowUnlabelled && unlabelled == 0)
             throw new CultureNetException($"{FilePath}: the header says some rows are unlabelled, but every label is set — the header is inconsistent");

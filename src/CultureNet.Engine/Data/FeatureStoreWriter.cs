@@ -42,14 +42,14 @@ public sealed class FeatureStoreWriter : IDisposable
     /// <summary>Marks the store as synthetic data (set by <see cref="SyntheticCohort"/>; copied by <see cref="CreateFrom"/>).</summary>
     public bool IsSynthetic { get; set; }
 
-    /// <summary>Rows added with a NaN label (unlabelled); any makes the store version 2 (<see cref="StoreLayout"/>).</summary>
+    /// <summary>Rows added with a NaN label (unlabelled); any sets flag 2 of the header (<see cref="StoreLayout"/>).</summary>
     public long UnlabelledRows { get; private set; }
     /// <summary>Where <see cref="Finish"/> puts the store: <c>DIR/features.cnstore</c>.</summary>
     public string FinalPath => _finalPath;
 
     private FeatureStoreWriter(string dir, int dim, FeatureDType dtype)
     {
-        if (dim <= 0) throw new CultureNetException($"feature dimension must be positive, got {dim}");
+        if (dim <= 0) throw new CultureNetException($"{dir}: feature dimension must be positive, got {dim}");
         dtype.ElementSize();
         Dim = dim;
         DType = dtype;
@@ -295,8 +295,8 @@ public sealed class FeatureStoreWriter : IDisposable
         }
         catch
         {
-            sorted.Dispose();
-            File.Delete(sortedPath);
+            try { sorted.SetLength(0); sorted.Dispose(); } catch (IOException) { }
+            AtomicFile.DeleteQuietly(sortedPath);
             throw;
         }
         _stream!.Dispose();
@@ -314,9 +314,19 @@ public sealed class FeatureStoreWriter : IDisposable
     private static FileStream CreateTemp(string path)
     {
         var fs = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 20);
-        // A blank header: the file is not a store until Finish writes the real one over it.
-        fs.Write(new byte[StoreLayout.HeaderBytes]);
-        return fs;
+        try
+        {
+            // A blank header: the file is not a store until Finish writes the real one over it.
+            fs.Write(new byte[StoreLayout.HeaderBytes]);
+            fs.Flush();
+            return fs;
+        }
+        catch
+        {
+            try { fs.SetLength(0); fs.Dispose(); } catch (IOException) { }
+            AtomicFile.DeleteQuietly(path);
+            throw;
+        }
     }
 
     private void PadTo(long offset, XxHash3? hasher)
@@ -342,14 +352,17 @@ public sealed class FeatureStoreWriter : IDisposable
     /// <summary>Without <see cref="Finish"/>, discards everything written: the temporary file is deleted.</summary>
     public void Dispose()
     {
-        if (_stream != null)
+        try
         {
-            _stream.Dispose();
-            _stream = null;
+            // Disposing flushes what is buffered; on a full disk that throws, and the temporary file must go regardless.
+            if (!_finished) _stream?.SetLength(0);
+            _stream?.Dispose();
         }
-        if (!_finished)
+        catch (IOException) { }
+        finally
         {
-            try { File.Delete(_tempPath); } catch (IOException) { }
+            _stream = null;
+            if (!_finished) AtomicFile.DeleteQuietly(_tempPath);
         }
     }
 }

@@ -41,11 +41,12 @@ public static class StoreImporter
         {
             using var r = ReferenceMatrix.Open(path, key);
             int cols = r.Columns;
-            var chunk = new double[ChunkRows * cols];
+            int chunkRows = ChunkRowsFor(cols);
+            var chunk = new double[chunkRows * cols];
             var features = new float[dim];
             long row = 0;
             int n;
-            while ((n = r.ReadRows(chunk, ChunkRows)) > 0)
+            while ((n = r.ReadRows(chunk, chunkRows)) > 0)
             {
                 for (int i = 0; i < n; i++, row++)
                 {
@@ -79,11 +80,14 @@ public static class StoreImporter
         if (r.Rows != meta.Count)
             throw new CultureNetException($"{r.Source} has {r.Rows} rows but {metadataCsv} has {meta.Count} data rows; they must describe the same rows in the same order");
         int dim = r.Columns;
+        if (dim == 0 || r.Rows == 0)
+            throw new CultureNetException($"{r.Source}: shape ({string.Join(", ", r.Header.Shape)}) has no features; expected an N × D matrix with N, D > 0");
+        int chunkRows = ChunkRowsFor(dim);
         using var writer = FeatureStoreWriter.Create(outDir, dim, dtype);
-        var chunk = new float[ChunkRows * dim];
+        var chunk = new float[chunkRows * dim];
         long row = 0;
         int n;
-        while ((n = r.ReadRows(chunk, ChunkRows)) > 0)
+        while ((n = r.ReadRows(chunk, chunkRows)) > 0)
         {
             for (int i = 0; i < n; i++, row++)
             {
@@ -123,6 +127,9 @@ public static class StoreImporter
         progress?.Report(new RowProgress(row, row));
         writer.Finish();
     }
+
+    /// <summary>Rows per read: <see cref="ChunkRows"/>, fewer for very wide rows so a chunk stays within 32 MB.</summary>
+    private static int ChunkRowsFor(int columns) => Math.Clamp((4 << 20) / Math.Max(columns, 1), 1, ChunkRows);
 
     internal readonly record struct MetaRow(byte Culture, int Child, int Frame, float Label);
 

@@ -8,7 +8,7 @@ namespace CultureNet.Engine.Data;
 /// <code>
 ///   [0, 4096)           header: magic "CNSTORE\0" u64, version u32, header size u32, D i32, dtype i32 (1 f32, 2 f16),
 ///                       rows i64, children i32, flags u32 (1 = synthetic, 2 = has unlabelled rows), xxh3 of the metadata u64,
-///                       xxh3 of bytes 0…47 u64; rest zero
+///                       xxh3 of the header u64 (version 3: of all 4096 bytes but this field; 1, 2: of bytes 0…47); rest zero
 ///   [4096, ...)         features: N × D values, row-major, float32 or float16 — ONE contiguous block
 ///   align64             cultures: N × uint8
 ///   align64             children: N × int32
@@ -20,18 +20,21 @@ namespace CultureNet.Engine.Data;
 /// by comparing the computed length with the file's length before anything is mapped or allocated.
 /// The features start at 4096 so the block is page- (hence 64-byte-) aligned for the native engine.
 ///
-/// Versions: 1, every label in [−1, 1]; 2, the same layout, but labels may be NaN (an unlabelled row, e.g. features of a
-/// video to run inference on) and flag 2 is set. A store is written as version 2 only when it has unlabelled rows, so
-/// fully labelled stores stay readable by engines that know version 1 only; this engine reads both.
+/// Versions (one layout): 1, every label in [−1, 1]; 2, labels may be NaN (an unlabelled row, e.g. features of a video
+/// to run inference on) and flag 2 is set; 3, what this engine writes: labels may be NaN when flag 2 is set, and the
+/// header checksum covers the whole header (every byte but the checksum field itself), so no header byte is outside
+/// a checksum. Versions 1 and 2 hashed only bytes 0…47; they are still read, with bytes 56…4095 required to be zero
+/// (they always were written so), which catches any change there just as surely.
 /// </summary>
 internal static class StoreLayout
 {
     public const string FileName = "features.cnstore";
     public const ulong Magic = 0x0045_524F_5453_4E43UL; // "CNSTORE\0" read as a little-endian u64
-    public const uint Version = 1;
+    /// <summary>The version this engine writes: the header checksum covers the whole header.</summary>
+    public const uint Version = 3;
 
-    /// <summary>The version of a store with unlabelled (NaN) rows.</summary>
-    public const uint UnlabelledVersion = 2;
+    /// <summary>Earlier versions, still read: 1 (all rows labelled) and 2 (has unlabelled rows), checksum over bytes 0…47.</summary>
+    public const uint LabelledVersion1 = 1, UnlabelledVersion2 = 2;
     public const int HeaderBytes = 4096;
     public const int ChildEntryBytes = 32;
     public const int Alignment = 64;
@@ -60,7 +63,8 @@ internal static class StoreLayout
         }
     }
 
-    public readonly record struct Header(int Dim, FeatureDType DType, long RowCount, int ChildCount, ulong MetadataHash, StoreFlags Flags = StoreFlags.None);
+    public readonly record struct Header(int Dim, FeatureDType DType, long RowCount, int ChildCount, ulong MetadataHash, StoreFlags Flags = StoreFlags.None,
+        uint FormatVersion = Version);
 
     [Flags]
     public enum StoreFlags : uint
@@ -68,7 +72,7 @@ internal static class StoreLayout
         None = 0,
         /// <summary>Written by the synthetic-cohort generator: every report on it must say so.</summary>
         Synthetic = 1,
-        /// <summary>Some labels are NaN: unlabelled rows (version 2 only).</summary>
+        /// <summary>Some labels are NaN: unlabelled rows (version 2, or version 3 with this flag).</summary>
         HasUnlabelled = 2,
     }
 
@@ -76,7 +80,7 @@ internal static class StoreLayout
     {
         header[..HeaderBytes].Clear();
         BinaryPrimitives.WriteUInt64LittleEndian(header[OffMagic..], Magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[OffVersion..], h.Flags.HasFlag(StoreFlags.HasUnlabelled) ? UnlabelledVersion : Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[OffVersion..], Version);
         BinaryPrimitives.WriteUInt32LittleEndian(header[OffHeaderBytes..], HeaderBytes);
         BinaryPrimitives.WriteInt32LittleEndian(header[OffDim..], h.Dim);
         BinaryPrimitives.WriteInt32LittleEndian(header[OffDType..], (int)h.DType);
@@ -84,12 +88,25 @@ internal static class StoreLayout
         BinaryPrimitives.WriteInt32LittleEndian(header[OffChildren..], h.ChildCount);
         BinaryPrimitives.WriteUInt32LittleEndian(header[OffFlags..], (uint)h.Flags);
         BinaryPrimitives.WriteUInt64LittleEndian(header[OffMetaHash..], h.MetadataHash);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[OffHeaderHash..], XxHash3.HashToUInt64(header[..HashedHeaderBytes]));
+        BinaryPrimitives.WriteUInt64LittleEndian(header[OffHeaderHash..], HeaderHash(header, Version));
     }
 
-    /// <summary>Rewrites the header checksum after a field was changed (tests that forge headers use it).</summary>
+    /// <summary>The header checksum as <paramref name="version"/> defines it: from version 3 every header byte except the
+    /// checksum field; before, bytes 0…47 only.</summary>
+    private static ulong HeaderHash(ReadOnlySpan<byte> header, uint version)
+    {
+        if (version < Version) return XxHash3.HashToUInt64(header[..HashedHeaderBytes]);
+        var hash = new XxHash3();
+        hash.Append(header[..OffHeaderHash]);
+        hash.Append(header[(OffHeaderHash + 8)..HeaderBytes]);
+        return hash.GetCurrentHashAsUInt64();
+    }
+
+    /// <summary>Rewrites the header checksum, as the header's version defines it, after a field was changed (tests that
+    /// forge headers, and old-version stores, use it).</summary>
     internal static void Reseal(Span<byte> header) =>
-        BinaryPrimitives.WriteUInt64LittleEndian(header[OffHeaderHash..], XxHash3.HashToUInt64(header[..HashedHeaderBytes]));
+        BinaryPrimitives.WriteUInt64LittleEndian(header[OffHeaderHash..],
+            HeaderHash(header, BinaryPrimitives.ReadUInt32LittleEndian(header[OffVersion..])));
 
     internal const int RowCountOffset = OffRows, VersionOffset = OffVersion, DimOffset = OffDim;
 
@@ -105,10 +122,19 @@ internal static class StoreLayout
                 : $"{path}: not a CultureNet feature store (wrong magic 0x{magic:X16}, expected \"CNSTORE\")");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[OffVersion..]);
         ulong storedHash = BinaryPrimitives.ReadUInt64LittleEndian(header[OffHeaderHash..]);
-        if (XxHash3.HashToUInt64(header[..HashedHeaderBytes]) != storedHash)
+        // The version decides what the checksum covers, so an unknown version is refused before the checksum; a damaged
+        // version field then reads as a version this engine does not know, which names the damage just as well.
+        if (version is not (LabelledVersion1 or UnlabelledVersion2 or Version))
+            throw new CultureNetException($"{path}: feature store format version {version}; this engine reads versions {LabelledVersion1}, {UnlabelledVersion2} and {Version}");
+        if (HeaderHash(header, version) != storedHash)
             throw new CultureNetException($"{path}: header checksum mismatch — the header is corrupt");
-        if (version != Version && version != UnlabelledVersion)
-            throw new CultureNetException($"{path}: feature store format version {version}; this engine reads versions {Version} and {UnlabelledVersion}");
+        if (version < Version)
+        {
+            // Versions 1 and 2 hash bytes 0…47 only; bytes 56…4095 were always written as zeros: anything else there is damage.
+            int stray = header[(OffHeaderHash + 8)..HeaderBytes].IndexOfAnyExcept((byte)0);
+            if (stray >= 0)
+                throw new CultureNetException($"{path}: header byte {OffHeaderHash + 8 + stray} is 0x{header[OffHeaderHash + 8 + stray]:X2}, but bytes {OffHeaderHash + 8}…{HeaderBytes - 1} of a version {version} header are always zero — the header is corrupt");
+        }
         uint headerBytes = BinaryPrimitives.ReadUInt32LittleEndian(header[OffHeaderBytes..]);
         int dim = BinaryPrimitives.ReadInt32LittleEndian(header[OffDim..]);
         int dtypeCode = BinaryPrimitives.ReadInt32LittleEndian(header[OffDType..]);
@@ -133,9 +159,10 @@ internal static class StoreLayout
         if (fileLength > s.FileLength)
             throw new CultureNetException($"{path}: {fileLength - s.FileLength} unexpected trailing bytes after the {s.FileLength} bytes the header describes");
         var flags = (StoreFlags)BinaryPrimitives.ReadUInt32LittleEndian(header[OffFlags..]);
-        if (flags.HasFlag(StoreFlags.HasUnlabelled) != (version == UnlabelledVersion))
-            throw new CultureNetException($"{path}: version {version} with flags {(uint)flags}: the unlabelled-rows flag (2) goes with version {UnlabelledVersion} only — the header is inconsistent");
-        var h = new Header(dim, dtype, rows, childCount, BinaryPrimitives.ReadUInt64LittleEndian(header[OffMetaHash..]), flags);
+        // Version 1 has no unlabelled rows and version 2 always has them; version 3 says so by flag 2 alone.
+        if (version != Version && flags.HasFlag(StoreFlags.HasUnlabelled) != (version == UnlabelledVersion2))
+            throw new CultureNetException($"{path}: version {version} with flags {(uint)flags}: the unlabelled-rows flag (2) goes with version {UnlabelledVersion2} only — the header is inconsistent");
+        var h = new Header(dim, dtype, rows, childCount, BinaryPrimitives.ReadUInt64LittleEndian(header[OffMetaHash..]), flags, version);
         return (h, s);
     }
 }

@@ -1,3 +1,4 @@
+using CultureNet.Engine.IO;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -56,6 +57,7 @@ public sealed class ExtractionJournal : IFeatureSink, IDisposable
     public static ExtractionJournal OpenOrCreate(string path, int featureWidth, string settings)
     {
         var fs = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 20);
+        bool created = fs.Length == 0;
         try
         {
             if (fs.Length == 0)
@@ -76,7 +78,9 @@ public sealed class ExtractionJournal : IFeatureSink, IDisposable
         }
         catch
         {
-            fs.Dispose();
+            // A journal that could not even get its header (full disk, …) holds nothing to resume: remove it.
+            try { if (created) fs.SetLength(0); fs.Dispose(); } catch (IOException) { }
+            if (created) AtomicFile.DeleteQuietly(path);
             throw;
         }
     }
@@ -90,7 +94,7 @@ public sealed class ExtractionJournal : IFeatureSink, IDisposable
         if (version != Version) throw new CultureNetException($"{path}: journal version {version}, this engine reads {Version}");
         int width = BinaryPrimitives.ReadInt32LittleEndian(fixedHead.AsSpan(12));
         int n = BinaryPrimitives.ReadInt32LittleEndian(fixedHead.AsSpan(16));
-        if (n < 0 || n > 1 << 20) throw new CultureNetException($"{path}: corrupt journal header");
+        if (n < 0 || n > 1 << 20 || 20L + n > fs.Length) throw new CultureNetException($"{path}: corrupt journal header (settings of {n} bytes in a {fs.Length}-byte file); delete it to start over");
         var s = new byte[n];
         fs.ReadExactly(s);
         string old = Encoding.UTF8.GetString(s);
@@ -192,7 +196,11 @@ public sealed class ExtractionJournal : IFeatureSink, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        // Runs on the way out of a failure too (a full disk): an error here would replace the one that explains it.
+        // Rows that could not be flushed are lost; a torn last record is cut off when the journal is reopened.
         try { _stream.Flush(flushToDisk: true); }
-        finally { _stream.Dispose(); }
+        catch (IOException) { }
+        try { _stream.Dispose(); }
+        catch (IOException) { }
     }
 }

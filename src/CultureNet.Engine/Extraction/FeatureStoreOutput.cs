@@ -68,10 +68,11 @@ public static class FeatureStoreOutput
         // Settings first: if the process dies before the store is renamed into place, the old store (same settings,
         // checked by ExistingKeys) or no store is left, and the journal is still there to finish from.
         string settingsFile = Path.Combine(storePath, SettingsFileName);
-        Directory.CreateDirectory(storePath);
-        AtomicFile.WriteAllText(settingsFile, settings + "\n");
-        using (var writer = exists ? FeatureStoreWriter.OpenForUpdate(storePath) : FeatureStoreWriter.Create(storePath, journal.FeatureWidth, dtype))
+        try
         {
+            Directory.CreateDirectory(storePath);
+            AtomicFile.WriteAllText(settingsFile, settings + "\n");
+            using var writer = exists ? FeatureStoreWriter.OpenForUpdate(storePath) : FeatureStoreWriter.Create(storePath, journal.FeatureWidth, dtype);
             if (writer.Dim != journal.FeatureWidth)
                 throw new CultureNetException($"{storePath}: the store holds {writer.Dim}-D features, the journal {journal.FeatureWidth}-D");
             foreach (var (key, label, features) in journal.ReadAll())
@@ -79,6 +80,12 @@ public static class FeatureStoreOutput
                     writer.Append((byte)key.Culture, key.Child, key.Frame, label, features);
             writer.Finish();
             rows = writer.RowCount;
+        }
+        catch (Exception e) when (AtomicFile.FileSystemFault(e) is { } fault)
+        {
+            // The extracted rows are work worth keeping: the journal stays, and the message says what to do with it.
+            throw new CultureNetException(
+                $"{storePath}: cannot write the feature store: {fault.Message}; the {journal.Count} extracted rows are kept in {journal.FilePath} — free space and rerun the same command to finish", fault);
         }
         // The store is durable and in place: drop the journal.
         journal.Dispose();

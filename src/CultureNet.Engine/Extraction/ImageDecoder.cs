@@ -109,7 +109,8 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
 /// <item>CMYK/YCCK JPEGs are rejected: turning ink values into screen RGB needs the file's colour profile, and a
 ///   naive formula gives colours a backbone was never trained on; convert such files to RGB first;</item>
 /// <item>embedded ICC profiles are not applied (the pixel values are used as stored, as PIL and OpenCV do);</item>
-/// <item>a file that decodes only partly (truncated, corrupt data) is an error — never zero-filled.</item>
+/// <item>a file that decodes only partly (truncated, corrupt data, a decoder warning, a failed PNG chunk CRC) is an error —
+///   never zero- or grey-filled (<see cref="ImageIntegrity"/>).</item>
 /// </list>
 /// Thread-safe: every call uses its own decoder.
 /// </summary>
@@ -169,6 +170,9 @@ public static class ImageDecoder
             default:
                 throw new ImageDecodeException(path, $"cannot decode the image ({result})");
         }
+
+        // Skia reports Success for some damaged files (see ImageIntegrity): those are refused too.
+        ImageIntegrity.Check(bytes, header.Format, path);
 
         byte[] rgb = GC.AllocateUninitializedArray<byte>(w * h * 3);
         RgbaToRgb(rgba, rgb);

@@ -1,3 +1,4 @@
+using CultureNet.Engine.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -64,6 +65,8 @@ public sealed class ImageManifest
             if (seen.TryGetValue(key, out int other))
                 throw new CultureNetException($"{where}: {key} is listed twice (also on line {other}); each frame must appear once");
             seen[key] = line;
+            if (path.Contains('\0') || path.Any(char.IsControl))
+                throw new CultureNetException($"{where}: path '{path.Replace('\0', '?')}' contains a control character (NUL, tab, …); expected an image file name");
             entries.Add(new ManifestEntry(System.IO.Path.GetFullPath(path, baseDir), key, label, where));
         }
         if (entries.Count == 0) throw new CultureNetException($"{manifestPath}: no rows after the header; expected one row per image");
@@ -202,6 +205,7 @@ public sealed class ImageManifest
         int first = Array.FindIndex(lines, l => l.Trim().Length > 0);
         if (first < 0) throw new CultureNetException($"{path}: the file is empty; expected a header row (path, culture, child, frame, label)");
         header = SplitCsvLine(lines[first].TrimStart('\uFEFF'), path, first + 1);
+        CsvHeader.EnsureUniqueColumns(header, path, first + 1);
         var rows = new List<(int, string[])>();
         for (int i = first + 1; i < lines.Length; i++)
         {

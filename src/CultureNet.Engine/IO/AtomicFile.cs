@@ -15,23 +15,63 @@ public static partial class AtomicFile
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <param name="write">Gets a readable, writable, seekable stream (some writers, e.g. PureHDF, need all three).</param>
+    /// <remarks>
+    /// A failure of the file system (full disk, read-only folder, permissions) becomes one <see cref="CultureNetException"/>
+    /// naming the file — also when a writer reports it wrapped (PureHDF writes through reflection, so a full disk reaches
+    /// us as a TargetInvocationException) — and the temporary file is removed. Temporary files of writers that were
+    /// killed (their process is gone) are removed first.
+    /// </remarks>
     public static void Write(string path, Action<Stream> write)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = TempPathFor(path);
+        string temporary;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            RemoveStaleTemps(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path));
+            temporary = TempPathFor(path);
+        }
+        catch (Exception e) when (FileSystemFault(e) is { } fault)
+        {
+            throw new CultureNetException($"{path}: cannot write: {fault.Message}", fault);
+        }
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
-                write(stream);
-                stream.Flush(flushToDisk: true);
+                try
+                {
+                    write(stream);
+                    stream.Flush(flushToDisk: true);
+                }
+                catch
+                {
+                    // Nothing buffered may reach a disk that is full anyway (disposing would try, and throw again).
+                    try { stream.SetLength(0); } catch (IOException) { }
+                    throw;
+                }
             }
             CommitRename(temporary, path);
         }
+        catch (Exception e) when (FileSystemFault(e) is { } fault)
+        {
+            throw new CultureNetException($"{path}: cannot write: {fault.Message}", fault);
+        }
         finally
         {
-            if (File.Exists(temporary)) File.Delete(temporary);
+            DeleteQuietly(temporary);
         }
+    }
+
+    /// <summary>The file-system error behind <paramref name="e"/> (unwrapping reflection and task wrappers), or null.</summary>
+    public static Exception? FileSystemFault(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is CultureNetException) return null;
+            if (x is IOException or UnauthorizedAccessException) return x;
+            if (x is not (System.Reflection.TargetInvocationException or AggregateException or TypeInitializationException)) return null;
+        }
+        return null;
     }
 
     /// <summary>UTF-8 without BOM, "\n" line ends.</summary>
@@ -51,6 +91,14 @@ public static partial class AtomicFile
     {
         File.Move(tempPath, finalPath, overwrite: true);
         FsyncDirectory(Path.GetDirectoryName(Path.GetFullPath(finalPath))!);
+    }
+
+    /// <summary>Deletes a temporary file if it is there; a failure to delete is not worth hiding the original error for.</summary>
+    internal static void DeleteQuietly(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>Removes temporary files left by writers that were killed (their process id is no longer running).</summary>

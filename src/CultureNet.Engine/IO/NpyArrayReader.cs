@@ -1,4 +1,4 @@
-using System.IO.Compression;
+using CultureNet.Engine.IO;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
@@ -22,7 +22,7 @@ public sealed class NpyArrayReader : IDisposable
     public int Columns { get; }
     public NpyElement Element => Header.Element;
 
-    private NpyArrayReader(Stream stream, IDisposable? owner, string source, long? availableBytes)
+    private NpyArrayReader(Stream stream, IDisposable? owner, string source, long availableBytes)
     {
         _stream = stream;
         _owner = owner;
@@ -33,9 +33,12 @@ public sealed class NpyArrayReader : IDisposable
         if (Header.Columns > int.MaxValue)
             throw new CultureNetException($"{source}: {Header.Columns} columns is too many");
         Columns = (int)Header.Columns;
-        long dataBytes = Header.ElementCount * NpyFormat.ElementSize(Element);
-        if (availableBytes is long available && available - Header.DataOffset < dataBytes)
-            throw new CultureNetException($"{source}: truncated — the header declares shape ({string.Join(", ", Header.Shape)}) {NpyFormat.Descr(Element)} = {dataBytes} data bytes, but the file holds only {Math.Max(0, available - Header.DataOffset)}");
+        long dataBytes = NpyFormat.DataBytes(Header);
+        long holds = availableBytes - Header.DataOffset;
+        if (holds < dataBytes)
+            throw new CultureNetException($"{source}: truncated — the header declares shape ({string.Join(", ", Header.Shape)}) {NpyFormat.Descr(Element)} = {dataBytes} data bytes, but the file holds only {Math.Max(0, holds)}");
+        if (holds > dataBytes)
+            throw new CultureNetException($"{source}: {holds - dataBytes} bytes after the {dataBytes} data bytes that shape ({string.Join(", ", Header.Shape)}) {NpyFormat.Descr(Element)} declares; the header and the data disagree");
     }
 
     /// <summary>Opens a .npy file, or an array of an .npz archive (<paramref name="npzKey"/>, or its only array).</summary>
@@ -48,26 +51,28 @@ public sealed class NpyArrayReader : IDisposable
             try { return new NpyArrayReader(fs, null, path, fs.Length); }
             catch { fs.Dispose(); throw; }
         }
-        var zip = ZipFile.OpenRead(path);
+        var npz = NpzArchive.Open(path);
         try
         {
-            var arrays = zip.Entries.Where(e => e.FullName.EndsWith(".npy", StringComparison.Ordinal)).ToList();
-            ZipArchiveEntry entry;
+            var arrays = npz.MemberNames.Where(n => n.EndsWith(".npy", StringComparison.Ordinal)).ToList();
+            string member;
             if (npzKey != null)
-                entry = arrays.FirstOrDefault(e => e.FullName == npzKey + ".npy")
-                    ?? throw new CultureNetException($"{path}: no array '{npzKey}' (it holds: {string.Join(", ", arrays.Select(a => a.FullName[..^4]))})");
-            else if (arrays.Count == 1) entry = arrays[0];
-            else throw new CultureNetException($"{path}: holds {arrays.Count} arrays ({string.Join(", ", arrays.Select(a => a.FullName[..^4]))}); name one");
-            return new NpyArrayReader(entry.Open(), zip, $"{path}:{entry.FullName[..^4]}", entry.Length);
+                member = arrays.FirstOrDefault(n => n == npzKey + ".npy")
+                    ?? throw new CultureNetException($"{path}: no array '{npzKey}' (it holds: {string.Join(", ", arrays.Select(a => a[..^4]))})");
+            else if (arrays.Count == 1) member = arrays[0];
+            else throw new CultureNetException($"{path}: holds {arrays.Count} arrays ({string.Join(", ", arrays.Select(a => a[..^4]))}); name one");
+            var stream = npz.OpenMember(member);
+            try { return new NpyArrayReader(stream, npz, $"{path}:{member[..^4]}", npz.Length(member)); }
+            catch { stream.Dispose(); throw; }
         }
-        catch { zip.Dispose(); throw; }
+        catch { npz.Dispose(); throw; }
     }
 
     /// <summary>Names of the arrays in an .npz archive, in archive order.</summary>
     public static IReadOnlyList<string> NpzKeys(string path)
     {
-        using var zip = ZipFile.OpenRead(path);
-        return zip.Entries.Where(e => e.FullName.EndsWith(".npy", StringComparison.Ordinal)).Select(e => e.FullName[..^4]).ToList();
+        using var npz = NpzArchive.Open(path);
+        return npz.MemberNames.Where(n => n.EndsWith(".npy", StringComparison.Ordinal)).Select(n => n[..^4]).ToList();
     }
 
     /// <summary>Reads up to <paramref name="rows"/> rows as float (float64 is rounded to nearest). Returns rows read; 0 at the end.</summary>

@@ -29,7 +29,8 @@ public sealed class NpyArrayWriter : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _tempPath = AtomicFile.TempPathFor(path);
         _stream = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-        _stream.Write(NpyFormat.WriteHeader(element, columns == 0 ? [rows] : [rows, columns]));
+        try { _stream.Write(NpyFormat.WriteHeader(element, columns == 0 ? [rows] : [rows, columns])); }
+        catch { Dispose(); throw; }
     }
 
     /// <summary>Appends whole rows (values.Length must be a multiple of the row width), converting from float.</summary>
@@ -93,8 +94,17 @@ public sealed class NpyArrayWriter : IDisposable
     public void Dispose()
     {
         if (_stream == null) return;
-        _stream.Dispose();
-        _stream = null;
-        try { File.Delete(_tempPath); } catch (IOException) { }
+        try
+        {
+            // Disposing flushes what is buffered; on a full disk that throws, and the temporary file must go regardless.
+            _stream.SetLength(0);
+            _stream.Dispose();
+        }
+        catch (IOException) { }
+        finally
+        {
+            _stream = null;
+            AtomicFile.DeleteQuietly(_tempPath);
+        }
     }
 }

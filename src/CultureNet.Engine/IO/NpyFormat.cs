@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
+using CultureNet.Engine.IO;
 
 namespace CultureNet.Engine.IO;
 
@@ -16,7 +16,7 @@ public enum NpyElement { Float16, Float32, Float64, Int32, Int64 }
 /// must say which file and row in our words (a truncated file is reported before anything is read). The format
 /// is a few lines of spec (numpy/lib/format.py); tests check our bytes against NumPy's and NumSharp's np.save.
 /// </summary>
-public static partial class NpyFormat
+public static class NpyFormat
 {
     private static readonly byte[] MagicBytes = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private const int ArrayAlign = 64;        // numpy.lib.format.ARRAY_ALIGN
@@ -59,7 +59,9 @@ public static partial class NpyFormat
         Span<byte> pre = stackalloc byte[10];
         if (ReadFully(stream, pre) < 10 || !pre[..6].SequenceEqual(MagicBytes))
             throw new CultureNetException($"{source}: not a .npy file (missing the \\x93NUMPY magic)");
-        int major = pre[6];
+        int major = pre[6], minor = pre[7];
+        if (major is not (1 or 2 or 3) || minor != 0)
+            throw new CultureNetException($"{source}: .npy format version {major}.{minor} is not supported (1.0, 2.0, 3.0 are)");
         long headerLength;
         int preamble;
         if (major == 1)
@@ -67,44 +69,45 @@ public static partial class NpyFormat
             headerLength = pre[8] | (pre[9] << 8);
             preamble = 10;
         }
-        else if (major is 2 or 3)
+        else
         {
             Span<byte> two = stackalloc byte[2];
             if (ReadFully(stream, two) < 2) throw new CultureNetException($"{source}: truncated .npy header");
             headerLength = (long)pre[8] | ((long)pre[9] << 8) | ((long)two[0] << 16) | ((long)two[1] << 24);
             preamble = 12;
         }
-        else throw new CultureNetException($"{source}: .npy format version {major}.{pre[7]} is not supported (1.0, 2.0, 3.0 are)");
-        if (headerLength > 1 << 20) throw new CultureNetException($"{source}: .npy header length {headerLength} is implausible");
+        // A UTF-8 character takes at most 4 bytes: longer headers cannot hold a dict NumPy would read.
+        if (headerLength > 4L * NpyHeaderDict.MaxHeaderChars)
+            throw new CultureNetException($"{source}: .npy header length {headerLength} is implausible (NumPy reads at most {NpyHeaderDict.MaxHeaderChars} characters)");
         var text = new byte[headerLength];
         if (ReadFully(stream, text) < headerLength) throw new CultureNetException($"{source}: truncated .npy header");
-        string dict = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(text);
+        string dictText;
+        try { dictText = (major == 3 ? StrictUtf8 : Encoding.Latin1).GetString(text); }
+        catch (DecoderFallbackException) { throw new CultureNetException($"{source}: the .npy 3.0 header is not valid UTF-8"); }
 
-        var descr = DescrPattern().Match(dict);
-        var fortran = FortranPattern().Match(dict);
-        var shape = ShapePattern().Match(dict);
-        if (!descr.Success || !fortran.Success || !shape.Success)
-            throw new CultureNetException($"{source}: malformed .npy header {dict.Trim()}");
-        if (fortran.Groups[1].Value == "True")
+        var dict = NpyHeaderDict.Parse(dictText, major, source);
+        if (dict.FortranOrder)
             throw new CultureNetException($"{source}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray(...)");
-        var element = descr.Groups[1].Value switch
+        var element = dict.Descr switch
         {
-            "<f2" or "|f2" => NpyElement.Float16,
-            "<f4" or "|f4" => NpyElement.Float32,
-            "<f8" or "|f8" => NpyElement.Float64,
-            "<i4" or "|i4" => NpyElement.Int32,
-            "<i8" or "|i8" => NpyElement.Int64,
+            "<f2" or "|f2" or "=f2" => NpyElement.Float16,
+            "<f4" or "|f4" or "=f4" => NpyElement.Float32,
+            "<f8" or "|f8" or "=f8" => NpyElement.Float64,
+            "<i4" or "|i4" or "=i4" => NpyElement.Int32,
+            "<i8" or "|i8" or "=i8" => NpyElement.Int64,
+            "|O" or "O" or "<O" => throw new CultureNetException($"{source}: an object array (pickled Python objects) is not supported; expected numeric data"),
             var d => throw new CultureNetException($"{source}: .npy dtype '{d}' is not supported; expected little-endian float16/32/64 or int32/64"),
         };
-        var dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v
-                : throw new CultureNetException($"{source}: malformed .npy shape ({shape.Groups[1].Value})"))
-            .ToArray();
-        var header = new Header(element, dims, preamble + headerLength);
+        var header = new Header(element, dict.Shape, preamble + headerLength);
         try { _ = checked(header.ElementCount * ElementSize(element)); }
-        catch (OverflowException) { throw new CultureNetException($"{source}: .npy shape ({shape.Groups[1].Value}) is too large"); }
+        catch (OverflowException) { throw new CultureNetException($"{source}: .npy shape ({string.Join(", ", dict.Shape)}) is too large"); }
         return header;
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Data bytes the header declares (shape product × element size; overflow was checked by <see cref="ReadHeader"/>).</summary>
+    public static long DataBytes(in Header header) => header.ElementCount * ElementSize(header.Element);
 
     /// <summary>The header bytes NumPy's np.save would write for a C-ordered array of this shape.</summary>
     public static byte[] WriteHeader(NpyElement element, IReadOnlyList<long> shape)
@@ -143,13 +146,4 @@ public static partial class NpyFormat
         }
         return total;
     }
-
-    [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
-    private static partial Regex DescrPattern();
-
-    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
-    private static partial Regex FortranPattern();
-
-    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
-    private static partial Regex ShapePattern();
 }

@@ -1,3 +1,4 @@
+using CultureNet.Engine.IO;
 using System.Globalization;
 
 namespace CultureNet.Engine.IO;
@@ -21,6 +22,7 @@ internal sealed class NumericCsv : IDisposable
         _reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 20);
         var header = _reader.ReadLine() ?? throw new CultureNetException($"{path}: empty file; expected a header row");
         Columns = header.Split(',').Select(c => c.Trim().Trim('"').ToLowerInvariant()).ToArray();
+        CsvHeader.EnsureUniqueColumns(Columns, path, 1);
     }
 
     public int IndexOf(string column)

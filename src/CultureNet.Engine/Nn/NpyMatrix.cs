@@ -25,7 +25,9 @@ public static class NpyMatrix
                 $"{path}: has {shape.Length} dimensions ({string.Join("x", shape)}); expected {(allowVector ? "N or Nx1" : "a 2-D N x D matrix")}");
         if (reader.Rows == 0 || reader.Columns == 0)
             throw new CultureNetException($"{path}: shape ({string.Join("x", shape)}) has no values");
-        var values = new float[checked(reader.Rows * reader.Columns)];
+        if (reader.Rows * reader.Columns > Array.MaxLength)
+            throw new CultureNetException($"{path}: shape ({string.Join("x", shape)}) holds more values than one array can ({Array.MaxLength})");
+        var values = new float[reader.Rows * reader.Columns];
         reader.ReadRows(values, checked((int)reader.Rows));
         var matrix = new Matrix(values, reader.Rows, reader.Columns);
         matrix.EnsureFinite(path);

@@ -24,7 +24,7 @@ public static class ProtocolSession
     public static ProtocolSessionResult Run(string storePath, string resultsFolder, ProtocolOptions options,
         IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default)
     {
-        using var store = FeatureStore.Open(storePath);
+        using var store = OpenVerified(storePath);
         var (plan, runner, manifest) = Prepare(store, storePath, resultsFolder, options, shard: null);
         IReadOnlyList<string> figures = [];
         var run = RunAndReport(runner, manifest, progress, cancellation, reported => figures =
@@ -37,11 +37,17 @@ public static class ProtocolSession
     public static ShardSessionResult RunShard(string storePath, string resultsFolder, ProtocolOptions options, Shard shard,
         IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default)
     {
-        using var store = FeatureStore.Open(storePath);
+        using var store = OpenVerified(storePath);
         var (plan, runner, manifest) = Prepare(store, storePath, resultsFolder, options, shard);
         var run = runner.Run(manifest, progress, cancellation);
         return new ShardSessionResult(shard, run.Trained, run.Missing.Count, plan.TotalFits);
     }
+
+    /// <summary>
+    /// Every child's feature checksum is verified before any fit (hashing runs at several GB/s, a fraction of one fit):
+    /// results from corrupt features would otherwise be written without a word. A mismatch stops the run naming the child.
+    /// </summary>
+    private static FeatureStore OpenVerified(string storePath) => FeatureStore.Open(storePath, verifyChecksums: true);
 
     private static (ProtocolPlan, ProtocolRunner, ProtocolManifest) Prepare(FeatureStore store, string storePath,
         string resultsFolder, ProtocolOptions options, Shard? shard)

@@ -82,10 +82,12 @@ internal static class KerasHdf5Weights
 
     public static List<LayerWeights> Read(string path)
     {
-        using var h5 = Hdf5Reader.Open(path);
-        if (!h5.HasAttribute(h5.Root, "layer_names") && !h5.HasAttribute(h5.Root, "layer_names0"))
-            throw new CultureNetException($"{path}: no 'layer_names' attribute; expected a Keras save_weights file");
-        return Read(h5, h5.Root);
+        return Hdf5Reader.Read(path, h5 =>
+        {
+            if (!h5.HasAttribute(h5.Root, "layer_names") && !h5.HasAttribute(h5.Root, "layer_names0"))
+                throw new CultureNetException($"{path}: no 'layer_names' attribute; expected a Keras save_weights file");
+            return Read(h5, h5.Root);
+        });
     }
 
     /// <summary>The layers with weights, in file order (Keras skips layers without weights, e.g. Dropout, too).</summary>

@@ -81,9 +81,10 @@ public static class KerasModels
         return file;
     }
 
-    private static KerasModelFile ReadHdf5(string path, bool compile)
+    private static KerasModelFile ReadHdf5(string path, bool compile) => Hdf5Reader.Read(path, h5 => ReadHdf5(h5, path, compile));
+
+    private static KerasModelFile ReadHdf5(Hdf5Reader h5, string path, bool compile)
     {
-        using var h5 = Hdf5Reader.Open(path);
         if (Keras2ModelHdf5.IsModelFile(h5)) return Keras2ModelHdf5.Read(h5, compile);
         if (h5.HasAttribute(h5.Root, "layer_names") || h5.HasAttribute(h5.Root, "layer_names0"))
             return new KerasModelFile(null, KerasHdf5Weights.Read(h5, h5.Root), null);

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace CultureNet.Engine.Weights;
 
@@ -19,7 +18,18 @@ public sealed record LayerWeights(string Name, float[] Kernel, int KernelRows, i
     /// <summary>NaN or ±Inf in a weight file is an error naming the layer (a model trained into NaN saves as such).</summary>
     public void EnsureFinite(string source)
     {
-        if (!TensorPrimitives.IsFiniteAll<float>(Kernel) || !TensorPrimitives.IsFiniteAll<float>(Bias))
-            throw new CultureNetException($"{source}: layer '{Name}' holds NaN or infinite weights");
+        // Not TensorPrimitives.IsFiniteAll: System.Numerics.Tensors 10.0.0 throws IndexOutOfRangeException for an empty
+        // span (a damaged file's 0 × 1 kernel, found by fuzzing h5-weights).
+        int i = Nn.FiniteCheck.IndexOfNonFinite(Kernel);
+        if (i >= 0)
+        {
+            string at = KernelCols > 0 ? $"[{i / KernelCols}, {i % KernelCols}]" : $"[{i}]";
+            throw new CultureNetException($"{source}: layer '{Name}' kernel weight {at} is {Kernel[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; weights must be finite (was the model trained into NaN?)");
+        }
+        i = Nn.FiniteCheck.IndexOfNonFinite(Bias);
+        if (i >= 0)
+        {
+            throw new CultureNetException($"{source}: layer '{Name}' bias weight [{i}] is {Bias[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; weights must be finite (was the model trained into NaN?)");
+        }
     }
 }

@@ -48,7 +48,7 @@ public class StoreCorruptionTests
         EditHeader(file, h => BitConverter.TryWriteBytes(h.AsSpan(StoreLayout.VersionOffset), 7u));
         var e = OpenFails(tmp.Path);
         Assert.Contains("version 7", e.Message);
-        Assert.Contains("reads versions 1 and 2", e.Message);
+        Assert.Contains("reads versions 1, 2 and 3", e.Message);
     }
 
     [Fact]

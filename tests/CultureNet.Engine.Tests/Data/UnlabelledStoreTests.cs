@@ -5,7 +5,8 @@ using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Data;
 
-/// <summary>Stores with unlabelled rows (NaN labels): version 2 with flag 2; labelled stores stay version 1.</summary>
+/// <summary>Stores with unlabelled rows (NaN labels): flag 2 (version 3; earlier engines wrote them as version 2, and
+/// labelled stores as version 1).</summary>
 public sealed class UnlabelledStoreTests
 {
     private static string Write(TempDir dir, string name, params float[] labels) => UnlabelledStores.Write(dir.File(name), labels);
@@ -17,15 +18,15 @@ public sealed class UnlabelledStoreTests
     }
 
     [Fact]
-    public void UnlabelledRowsMakeAVersion2StoreAndLabelledOnesStayVersion1()
+    public void UnlabelledRowsSetFlag2AndLabelledOnesDoNot()
     {
         using var dir = new TempDir();
         string labelled = Write(dir, "a", 0.5f, -0.25f);
-        Assert.Equal((1u, 0u), Header(labelled));
+        Assert.Equal((3u, 0u), Header(labelled));
         using (var s = FeatureStore.Open(labelled)) Assert.Equal(0, s.UnlabelledRows);
 
         string mixed = Write(dir, "b", 0.5f, float.NaN, float.NaN);
-        Assert.Equal((2u, 2u), Header(mixed));
+        Assert.Equal((3u, 2u), Header(mixed));
         using var store = FeatureStore.Open(mixed, verifyChecksums: true);
         Assert.Equal(2, store.UnlabelledRows);
         Assert.True(float.IsNaN(store.Labels[1]));

@@ -31,7 +31,7 @@ def dense(name, units, activation="relu", **extra):
         {
             "nan.h5",
             "f = h5py.File(path, 'w'); f.attrs['layer_names'] = [b'dense_1']; g = f.create_group('dense_1'); g.attrs['weight_names'] = [b'dense_1/kernel:0', b'dense_1/bias:0']; k = np.ones((3, 2), 'f4'); k[1, 1] = np.nan; g['dense_1/kernel:0'] = k; g['dense_1/bias:0'] = np.zeros(2, 'f4'); f.close()",
-            "layer 'dense_1' holds NaN or infinite weights"
+            "layer 'dense_1' kernel weight [1, 1] is NaN; weights must be finite"
         },
         {
             "dropout.h5",
@@ -66,7 +66,7 @@ def dense(name, units, activation="relu", **extra):
         {
             "notzip.keras",
             "open(path, 'w').write('not a zip')",
-            "not a .keras archive"
+            "not a readable .keras (zip) archive"
         },
         {
             "noweights.keras",
