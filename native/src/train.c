@@ -1,9 +1,6 @@
 /* train.c — fused training: one epoch over a dataset, with the gather by `order` done inside. */
 #include "internal.h"
 
-/* Below this many floats a batch is gathered on the calling thread (waking the others costs more than it saves). */
-#define CN_GATHER_PARALLEL_FLOATS (1 << 17)
-
 static cn_status cn_check_epoch(const cn_mlp* net, const cn_adadelta* opt, const cn_dataset* data,
                                 const int64_t* order, int64_t rows, int32_t batch, const char* fn)
 {
@@ -58,10 +55,6 @@ CN_API cn_status cn_train_epoch(cn_mlp* net, cn_adadelta* opt, const cn_dataset*
             bx = data->x + r0 * in_w;
             by = data->y + r0 * out_w;
         } else {
-            /* The rows come from anywhere in the dataset (often beyond the caches): a batch of GenNet's 2048-wide rows
-             * is 1 MB of scattered reads, ~4% of a step on one thread; both cores' memory streams halve it. */
-            const int gather_threads = (int64_t)n * in_w >= CN_GATHER_PARALLEL_FLOATS ? cn__threads() : 1;
-#pragma omp parallel for num_threads(gather_threads) schedule(static) if (gather_threads > 1)
             for (int32_t i = 0; i < n; ++i) {
                 const int64_t src = order[r0 + i];
                 ops->upload(net->gather_x + (int64_t)i * in_w, data->x + src * in_w, in_w);

@@ -311,10 +311,10 @@ TEST(Training, OptimizerForAnotherNetIsRejected)
     EXPECT_EQ(train_epoch(a.get(), oc.get(), x.data(), y.data(), 2, nullptr, 2, nullptr, nullptr), CN_ERR_SHAPE);
 }
 
-TEST(Training, WideBatchesGatheredOnSeveralThreadsEqualThePermutedCopy)
+TEST(Training, WideBatchesGatheredByOrderEqualThePermutedCopyOnAnyThreadCount)
 {
-    // 2048-wide rows, 96 to a batch: the gather by `order` is split across threads (train.c); every row must still land
-    // in its place, on any thread count.
+    // GenNet-wide rows (2048), 96 to a batch, a store larger than the rows trained on: every gathered row lands in its
+    // place whatever the thread count the layers' operations run on.
     const std::vector<int32_t> widths{2048, 6, 1};
     const std::vector<int32_t> acts{CN_ACT_RELU, CN_ACT_LINEAR};
     const int store_rows = 400, rows = 250, batch = 96;
