@@ -119,24 +119,9 @@ public static class ProtocolSession
             if (!files.TryGetValue(fit.Key, out var file)) return;
             string path = Path.Combine(folder, ReleasedReports.Folder, file);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            // GenNet's weights are taken from the network itself: a scratch file beside the results would be left there
-            // by a process killed while writing it (and look like a result). Another trainer's model goes through the
-            // file it saves, in the system's temporary folder.
-            IReadOnlyList<LayerWeights> layers;
-            if (model is GenNetTrainer.GenNetModel genNet) layers = WeightFile.Snapshot(genNet.Model);
-            else
-            {
-                string npz = Path.Combine(Path.GetTempPath(), $"culturenet-{fit.Key}.{Environment.ProcessId}.{Guid.NewGuid():N}.npz");
-                try
-                {
-                    model.Save(npz);
-                    layers = WeightFile.Read(npz);
-                }
-                finally
-                {
-                    if (File.Exists(npz)) File.Delete(npz);
-                }
-            }
+            // The layers are taken from the network itself (Prepare's trainer is always a GenNetTrainer): a scratch file
+            // beside the results would be left there by a process killed while writing it, and look like a result.
+            var layers = WeightFile.Snapshot(((GenNetTrainer.GenNetModel)model).Model);
             WeightFile.WriteKerasHdf5(path, layers.Select((l, i) => l with { Name = $"dense_{i + 1}" }).ToArray(), KerasHdf5Layout.ReleasedGenNet);
         };
     }
