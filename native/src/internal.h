@@ -73,6 +73,8 @@ typedef struct cn_backend_ops {
     void (*release)(void* p);
     void (*upload)(float* dst, const float* src, int64_t count);
     void (*download)(float* dst, const float* src, int64_t count);
+    /* Upload rows order[0..n) of the host array src (width floats each) to dst, in that order: a training batch. */
+    void (*gather)(cn_mlp* net, float* dst, const float* src, const int64_t* order, int32_t n, int32_t width);
     /* A kernel-shaped array (kernel, gradient, accumulator) of an in x out layer between the host's Keras layout and
      * the backend's. */
     void (*upload_kernel)(int32_t in, int32_t out, float* dst, const float* src);

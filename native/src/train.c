@@ -55,11 +55,8 @@ CN_API cn_status cn_train_epoch(cn_mlp* net, cn_adadelta* opt, const cn_dataset*
             bx = data->x + r0 * in_w;
             by = data->y + r0 * out_w;
         } else {
-            for (int32_t i = 0; i < n; ++i) {
-                const int64_t src = order[r0 + i];
-                ops->upload(net->gather_x + (int64_t)i * in_w, data->x + src * in_w, in_w);
-                ops->upload(net->gather_y + (int64_t)i * out_w, data->y + src * out_w, out_w);
-            }
+            ops->gather(net, net->gather_x, data->x, order + r0, n, in_w);
+            ops->gather(net, net->gather_y, data->y, order + r0, n, out_w);
             bx = net->gather_x;
             by = net->gather_y;
         }

@@ -32,5 +32,7 @@ void cn_cpu_to_bf16(const float* src, uint16_t* dst, int64_t n);
 float* cn_cpu_alloc(int64_t count, const char* fn, const char* what);
 void cn_cpu_release(void* p);
 void cn_cpu_copy(float* dst, const float* src, int64_t count);
+/* dst row i = src row order[i] (width floats), i < n, split across `threads` in contiguous runs of rows. */
+void cn_cpu_gather(float* dst, const float* src, const int64_t* order, int32_t n, int32_t width, int threads);
 
 #endif

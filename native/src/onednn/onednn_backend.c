@@ -309,6 +309,13 @@ static void cn_dnnl_input_gradient(cn_mlp* net, int32_t l, const float* dz, int3
     cn_run(net, CN_OP_IGRAD, l, rows, args, "input-gradient matmul");
 }
 
+/* The batch's rows come from anywhere in a store far larger than the caches: each row is a wait on memory, and two
+ * cores wait on twice as many at once (a 128 x 2048 batch: 0.13 ms on one thread, 0.07 on two). */
+static void cn_dnnl_gather(cn_mlp* net, float* dst, const float* src, const int64_t* order, int32_t n, int32_t width)
+{
+    cn_cpu_gather(dst, src, order, n, width, (int64_t)n * width >= CN_PARALLEL_ELEMENTS ? cn_team(net) : 1);
+}
+
 /* mixed: the bfloat16 copy of layer l's kernel follows the float32 master. */
 static void cn_dnnl_weights_changed(cn_mlp* net, int32_t l)
 {
@@ -470,6 +477,7 @@ static const cn_backend_ops cn_onednn_ops = {
     .release = cn_cpu_release,
     .upload = cn_cpu_copy,
     .download = cn_cpu_copy,
+    .gather = cn_dnnl_gather,
     .upload_kernel = cn_dnnl_upload_kernel,
     .download_kernel = cn_dnnl_download_kernel,
     .weights_changed = cn_dnnl_weights_changed,
