@@ -28,15 +28,22 @@ public sealed record ProtocolBenchmarkOptions
 }
 
 /// <summary>One measured figure set: wall seconds, the FLOPs the fits did, and the seconds those FLOPs take at the best
-/// GEMM rate measured in the same run (the bound); <see cref="Ratio"/> = wall / bound (1 = at the machine's limit).</summary>
+/// GEMM rate measured in the same run (the bound); <see cref="OfBound"/> = bound / wall, the fraction of the bound the
+/// run reached (1 = at the machine's limit).</summary>
 public sealed record BoundedTime(double WallSeconds, double Flop, double BoundSeconds)
 {
-    public double Ratio => WallSeconds / BoundSeconds;
+    public double OfBound => BoundSeconds / WallSeconds;
+}
+
+/// <summary>A backend's best fp32 GEMM rate at fc1's shape (GFLOP/s) in the timings before and after the protocol.</summary>
+public sealed record GemmRate(double Before, double After)
+{
+    public double Best => Math.Max(Before, After);
 }
 
 /// <summary><paramref name="EngineName"/>: what the protocol ran on, e.g. "onednn, mixed_bfloat16".</summary>
 public sealed record ProtocolBenchmarkResult(
-    ProtocolBenchmarkOptions Options, string EngineName, string BackendInfo, int Threads, IReadOnlyDictionary<string, double> GemmGflops,
+    ProtocolBenchmarkOptions Options, string EngineName, string BackendInfo, int Threads, IReadOnlyDictionary<string, GemmRate> GemmGflops,
     int Fits, BoundedTime Engine, BoundedTime? Torch, int TorchFolds, double FullProtocolHours)
 {
     /// <summary>PyTorch's wall time over the engine's on the same M1 folds (&gt; 1: the engine is faster); null without a
@@ -71,11 +78,12 @@ public static class ProtocolBenchmark
         }
         if (Directory.Exists(results)) Directory.Delete(results, recursive: true);
 
-        // The bound is at the best fp32 GEMM of any backend here (docs/cost-model.md), whatever the protocol runs on.
+        // The bound is at the best fp32 GEMM of any backend here (docs/cost-model.md), whatever the protocol runs on,
+        // timed before and after the protocol: a shared host's speed drifts over a run, and the faster timing is the
+        // stricter bound.
         say?.Invoke("measuring the fp32 GEMM rates at GenNet's fc1 shape (oneDNN matmul, OpenBLAS cblas_sgemm)");
-        var gemm = EngineCase.All.Where(c => c.IsFloat32 && c.Unavailable() is null)
-            .ToDictionary(c => $"{c.Backend} {c.Policy.Name}", c => GemmProbe.Gflops(c, repetitions: 7));
-        double rate = gemm.Values.Max() * 1e9;
+        var gemmCases = EngineCase.All.Where(c => c.IsFloat32 && c.Unavailable() is null).ToArray();
+        var before = gemmCases.Select(c => GemmProbe.Gflops(c, repetitions: 7)).ToArray();
 
         var protocol = new ProtocolOptions
         {
@@ -84,6 +92,10 @@ public static class ProtocolBenchmark
         var clock = Stopwatch.StartNew();
         ProtocolSession.Run(store, results, protocol, progress);
         double wall = clock.Elapsed.TotalSeconds;
+        say?.Invoke("measuring the fp32 GEMM rates again");
+        var gemm = gemmCases.Select((c, i) => (c, i)).ToDictionary(p => $"{p.c.Backend} {p.c.Policy.Name}",
+            p => new GemmRate(before[p.i], GemmProbe.Gflops(p.c, repetitions: 7)));
+        double rate = gemm.Values.Max(g => g.Best) * 1e9;
         var (fits, flop) = EngineFlop(store, results, protocol, options.Dim);
         var engine = new BoundedTime(wall, flop, flop / rate);
 
@@ -139,12 +151,13 @@ public static class ProtocolBenchmark
         md.Append(inv, $"`{command}`\n\n");
         md.Append(inv, $"SYNTHETIC cohort 2 x {o.ChildrenPerCulture} children x {o.Frames} frames x {o.Dim}, settings {o.Settings}, 1 run, no Fig. 3 analyses. ");
         md.Append(inv, $"{Environment.ProcessorCount} cores, engine threads {r.Threads}, engine: {r.EngineName} ({r.BackendInfo}), OPENBLAS_CORETYPE {OpenBlasCoreType.Description}.\n\n");
-        md.Append("| GEMM (fp32, fc1 shape 128x500x2048) | GFLOP/s |\n|---|---:|\n");
-        foreach (var (name, g) in r.GemmGflops) md.Append(inv, $"| {name} | {g:F1} |\n");
-        md.Append("\n| | fits | wall s | GFLOP | bound s | wall / bound |\n|---|---:|---:|---:|---:|---:|\n");
-        md.Append(inv, $"| culturenet ({r.EngineName}) | {r.Fits} | {r.Engine.WallSeconds:F1} | {r.Engine.Flop / 1e9:F0} | {r.Engine.BoundSeconds:F1} | {r.Engine.Ratio:F2} |\n");
+        md.Append("| GEMM (fp32, fc1 shape 128x500x2048) | GFLOP/s before the protocol | after |\n|---|---:|---:|\n");
+        foreach (var (name, g) in r.GemmGflops) md.Append(inv, $"| {name} | {g.Before:F1} | {g.After:F1} |\n");
+        md.Append("\nThe bound is at the best of these rates.\n");
+        md.Append("\n| | fits | wall s | GFLOP | bound s | bound / wall |\n|---|---:|---:|---:|---:|---:|\n");
+        md.Append(inv, $"| culturenet ({r.EngineName}) | {r.Fits} | {r.Engine.WallSeconds:F1} | {r.Engine.Flop / 1e9:F0} | {r.Engine.BoundSeconds:F1} | {r.Engine.OfBound:F2} |\n");
         if (r.Torch is { } t)
-            md.Append(inv, $"| PyTorch {(r.TorchFolds)} M1 folds | {r.TorchFolds} | {t.WallSeconds:F1} | {t.Flop / 1e9:F0} | {t.BoundSeconds:F1} | {t.Ratio:F2} |\n");
+            md.Append(inv, $"| PyTorch {(r.TorchFolds)} M1 folds | {r.TorchFolds} | {t.WallSeconds:F1} | {t.Flop / 1e9:F0} | {t.BoundSeconds:F1} | {t.OfBound:F2} |\n");
         if (r.TorchWallRatio is { } versus)
             md.Append(inv, $"\nPyTorch wall / culturenet wall on the same M1 folds: {versus:F2} (> 1: culturenet is faster).\n");
         md.Append(inv, $"\nFull paper protocol estimate ({PaperRuns} runs x ~{PaperFitsPerRun} fits at this run's wall time per fit): {r.FullProtocolHours:F1} h.\n");
@@ -153,11 +166,11 @@ public static class ProtocolBenchmark
         Engine.IO.AtomicFile.WriteAllText(Path.Combine(folder, "protocol-bench.md"), md.ToString());
         Engine.IO.AtomicFile.WriteText(Path.Combine(folder, "protocol-bench.csv"), w =>
         {
-            w.WriteLine("peer,fits,wall_seconds,flop,bound_seconds,ratio,best_gemm_gflops,synthetic");
-            double best = r.GemmGflops.Values.Max();
-            w.WriteLine(string.Create(inv, $"culturenet-{r.Options.DtypePolicy.Name},{r.Fits},{r.Engine.WallSeconds:F6},{r.Engine.Flop:E6},{r.Engine.BoundSeconds:F6},{r.Engine.Ratio:F4},{best:F2},SYNTHETIC"));
+            w.WriteLine("peer,fits,wall_seconds,flop,bound_seconds,bound_over_wall,best_gemm_gflops,synthetic");
+            double best = r.GemmGflops.Values.Max(g => g.Best);
+            w.WriteLine(string.Create(inv, $"culturenet-{r.Options.DtypePolicy.Name},{r.Fits},{r.Engine.WallSeconds:F6},{r.Engine.Flop:E6},{r.Engine.BoundSeconds:F6},{r.Engine.OfBound:F4},{best:F2},SYNTHETIC"));
             if (r.Torch is { } t)
-                w.WriteLine(string.Create(inv, $"pytorch,{r.TorchFolds},{t.WallSeconds:F6},{t.Flop:E6},{t.BoundSeconds:F6},{t.Ratio:F4},{best:F2},SYNTHETIC"));
+                w.WriteLine(string.Create(inv, $"pytorch,{r.TorchFolds},{t.WallSeconds:F6},{t.Flop:E6},{t.BoundSeconds:F6},{t.OfBound:F4},{best:F2},SYNTHETIC"));
         });
         return md.ToString();
     }
