@@ -45,7 +45,7 @@ public sealed record GemmRate(double Before, double? During, double After)
 /// <summary><paramref name="EngineName"/>: what the protocol ran on, e.g. "onednn, mixed_bfloat16".</summary>
 public sealed record ProtocolBenchmarkResult(
     ProtocolBenchmarkOptions Options, string EngineName, string BackendInfo, int Threads, IReadOnlyDictionary<string, GemmRate> GemmGflops,
-    int Fits, BoundedTime Engine, BoundedTime? Torch, int TorchFolds, double FullProtocolHours)
+    int Fits, BoundedTime Engine, BoundedTime? Torch, int TorchFolds, double FullProtocolHours, BoundedTime? EngineLocal = null)
 {
     /// <summary>PyTorch's wall time over the engine's on the same M1 folds (&gt; 1: the engine is faster); null without a
     /// peer or when the run trained other settings than M1 alone (then the two did different work).</summary>
@@ -100,8 +100,19 @@ public static class ProtocolBenchmark
         var gemm = gemmCases.Select((c, i) => (c, i)).ToDictionary(p => $"{p.c.Backend} {p.c.Policy.Name}",
             p => new GemmRate(before[p.i], p.i == fastest && between.Probes > 0 ? between.Best : null, GemmProbe.Gflops(p.c, repetitions: 7)));
         double rate = gemm.Values.Max(g => g.Best) * 1e9;
-        var (fits, flop) = EngineFlop(store, results, protocol, options.Dim);
+        var (fits, flopByFit) = EngineFlop(store, results, protocol, options.Dim);
+        double flop = flopByFit.Values.Sum();
         var engine = new BoundedTime(wall, flop, flop / rate);
+        // Each fit against the rate timed beside it (the faster of the timings just before and just after it): what the
+        // host offered while that fit ran, where the bound above takes the best moment of the whole run.
+        double localBound = 0;
+        double previous = before[fastest];
+        foreach (var (key, after) in between.After)
+        {
+            localBound += flopByFit.GetValueOrDefault(key) / (Math.Max(previous, after) * 1e9);
+            previous = after;
+        }
+        var engineLocal = between.After.Count == fits ? new BoundedTime(wall, flop, localBound) : null;
 
         BoundedTime? torch = null;
         int torchFolds = 0;
@@ -113,39 +124,44 @@ public static class ProtocolBenchmark
         double fullHours = wall / fits * PaperFitsPerRun * PaperRuns / 3600;
         string engineName = $"{training.Backend}, {training.EffectivePolicy.Name}";
         return new ProtocolBenchmarkResult(options, engineName, NativeBackends.Describe(training.Backend), NativeEngine.NumThreads, gemm, fits,
-            engine, torch, torchFolds, fullHours);
+            engine, torch, torchFolds, fullHours, engineLocal);
     }
 
-    /// <summary>Times a GEMM after every fit the protocol finishes (reported as progress, on the protocol's thread) and keeps
-    /// the best rate; <see cref="Spent"/> is the timings' own time, which the protocol's wall time leaves out.</summary>
+    /// <summary>Times a GEMM after every fit the protocol finishes (reported as progress, on the protocol's thread):
+    /// <see cref="After"/> holds each fit's key with the rate timed right after it, in the order the fits finished;
+    /// <see cref="Spent"/> is the timings' own time, which the protocol's wall time leaves out.</summary>
     private sealed class GemmBetweenFits(IProgress<ProtocolProgress>? inner, EngineCase probe) : IProgress<ProtocolProgress>
     {
         private int _done = -1;
-        public double Best { get; private set; }
-        public int Probes { get; private set; }
+        private string? _current;
+        public List<(string Key, double Gflops)> After { get; } = [];
+        public double Best => After.Count == 0 ? 0 : After.Max(a => a.Gflops);
+        public int Probes => After.Count;
         public TimeSpan Spent { get; private set; }
 
         public void Report(ProtocolProgress value)
         {
-            if (_done >= 0 && value.Done > _done)
+            if (value.Current is { } key) _current = key;
+            if (_done >= 0 && value.Done > _done && _current is not null)
             {
                 var clock = Stopwatch.StartNew();
-                Best = Math.Max(Best, GemmProbe.Gflops(probe, repetitions: 3));
-                Probes++;
+                After.Add((_current, GemmProbe.Gflops(probe, repetitions: 3)));
                 Spent += clock.Elapsed;
+                _current = null;
             }
             _done = value.Done;
             inner?.Report(value);
         }
     }
 
-    /// <summary>The fits' FLOPs from the plan's rows and each result's trained epochs.</summary>
-    private static (int Fits, double Flop) EngineFlop(string storePath, string results, ProtocolOptions protocol, int dim)
+    /// <summary>The fits' FLOPs from the plan's rows and each result's trained epochs, by fit key.</summary>
+    private static (int Fits, Dictionary<string, double> Flop) EngineFlop(string storePath, string results, ProtocolOptions protocol, int dim)
     {
         using var store = FeatureStore.Open(storePath);
         var cohort = Engine.Cohort.CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, storePath);
         var plan = ProtocolPlanner.Build(cohort, protocol);
-        double macs = GenNetCost.MacsPerSample(dim), flop = 0;
+        double macs = GenNetCost.MacsPerSample(dim);
+        var flop = new Dictionary<string, double>();
         int fits = 0;
         foreach (var fit in plan.GetRun(1).Fits)
         {
@@ -154,7 +170,7 @@ public static class ProtocolBenchmark
             fits++;
             int test = fit.Evaluations.Sum(e => e.TestRows.Length);
             if (fit.Kind != FitKind.GenNet) continue; // last-layer and mean fits: a small fraction, not in the bound
-            flop += (result.Summary.Epochs * (fit.TrainRows.Length * 6.0 + fit.ValidationRows.Length * 2.0) + test * 2.0) * macs;
+            flop[fit.Key] = (result.Summary.Epochs * (fit.TrainRows.Length * 6.0 + fit.ValidationRows.Length * 2.0) + test * 2.0) * macs;
         }
         return (fits, flop);
     }
@@ -184,6 +200,8 @@ public static class ProtocolBenchmark
         md.Append("\nThe bound is at the best of these rates; the timings between fits are not in the wall time.\n");
         md.Append("\n| | fits | wall s | GFLOP | bound s | bound / wall |\n|---|---:|---:|---:|---:|---:|\n");
         md.Append(inv, $"| culturenet ({r.EngineName}) | {r.Fits} | {r.Engine.WallSeconds:F1} | {r.Engine.Flop / 1e9:F0} | {r.Engine.BoundSeconds:F1} | {r.Engine.OfBound:F2} |\n");
+        if (r.EngineLocal is { } local)
+            md.Append(inv, $"| culturenet, each fit at the rate timed beside it | {r.Fits} | {local.WallSeconds:F1} | {local.Flop / 1e9:F0} | {local.BoundSeconds:F1} | {local.OfBound:F2} |\n");
         if (r.Torch is { } t)
             md.Append(inv, $"| PyTorch {(r.TorchFolds)} M1 folds | {r.TorchFolds} | {t.WallSeconds:F1} | {t.Flop / 1e9:F0} | {t.BoundSeconds:F1} | {t.OfBound:F2} |\n");
         if (r.TorchWallRatio is { } versus)
@@ -197,6 +215,8 @@ public static class ProtocolBenchmark
             w.WriteLine("peer,fits,wall_seconds,flop,bound_seconds,bound_over_wall,best_gemm_gflops,synthetic");
             double best = r.GemmGflops.Values.Max(g => g.Best);
             w.WriteLine(string.Create(inv, $"culturenet-{r.Options.DtypePolicy.Name},{r.Fits},{r.Engine.WallSeconds:F6},{r.Engine.Flop:E6},{r.Engine.BoundSeconds:F6},{r.Engine.OfBound:F4},{best:F2},SYNTHETIC"));
+            if (r.EngineLocal is { } local)
+                w.WriteLine(string.Create(inv, $"culturenet-{r.Options.DtypePolicy.Name}-local-rate,{r.Fits},{local.WallSeconds:F6},{local.Flop:E6},{local.BoundSeconds:F6},{local.OfBound:F4},{best:F2},SYNTHETIC"));
             if (r.Torch is { } t)
                 w.WriteLine(string.Create(inv, $"pytorch,{r.TorchFolds},{t.WallSeconds:F6},{t.Flop:E6},{t.BoundSeconds:F6},{t.OfBound:F4},{best:F2},SYNTHETIC"));
         });

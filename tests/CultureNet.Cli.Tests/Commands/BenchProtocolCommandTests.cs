@@ -30,7 +30,7 @@ public class BenchProtocolCommandTests
         Assert.Equal(5, gemms.Length);
 
         var rows = File.ReadAllLines(dir.File("protocol-bench.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0]);
-        Assert.Equal(["culturenet-float32", "pytorch"], rows.Keys.Order().ToArray());
+        Assert.Equal(["culturenet-float32", "culturenet-float32-local-rate", "pytorch"], rows.Keys.Order().ToArray());
         double Value(string peer, int column) => double.Parse(rows[peer][column], CultureInfo.InvariantCulture);
 
         // 2 children per culture, 300 frames: every M1 fold trains on the other child's first 240 frames, validates on
@@ -44,6 +44,11 @@ public class BenchProtocolCommandTests
         Assert.Equal(gemms.Max(), gflops, 0.06);
         Assert.Equal(flop / (gflops * 1e9), Value("culturenet-float32", 4), 0.01 * flop / (gflops * 1e9));
         Assert.Equal(Value("culturenet-float32", 4) / Value("culturenet-float32", 2), Value("culturenet-float32", 5), 0.01);
+        // Against the rate timed beside each fit: the same wall time and FLOPs, a bound no shorter than at the best rate.
+        Assert.Equal(Value("culturenet-float32", 2), Value("culturenet-float32-local-rate", 2));
+        Assert.Equal(Value("culturenet-float32", 3), Value("culturenet-float32-local-rate", 3));
+        Assert.True(Value("culturenet-float32-local-rate", 4) >= Value("culturenet-float32", 4) * (1 - 1e-6));
+        Assert.Contains("| culturenet, each fit at the rate timed beside it | 4 |", md);
         Assert.Equal(4, (int)Value("pytorch", 1));
         Assert.True(Value("pytorch", 2) > 0 && Value("pytorch", 3) > 0);
     }
