@@ -17,6 +17,10 @@ internal static class Keras3Json
     public static string Config(KerasModelSpec spec)
     {
         var batchShape = () => new JsonArray(null, spec.InputDim);
+        // A layer's dtype is its DTypePolicy, serialized (the model's policy: the engine has one per model); the
+        // InputLayer's is its tensors' dtype.
+        string policy = spec.DtypePolicy ?? Nn.Policy.Float32;
+        var dtype = () => Serialized("keras", "DTypePolicy", new JsonObject { ["name"] = policy });
         var layers = new JsonArray(Serialized("keras.layers", "InputLayer", new JsonObject
         {
             ["batch_shape"] = batchShape(),
@@ -31,7 +35,7 @@ internal static class Keras3Json
             {
                 ["name"] = layer.Name,
                 ["trainable"] = layer.Trainable,
-                ["dtype"] = "float32",
+                ["dtype"] = dtype(),
                 ["units"] = layer.Units,
                 ["activation"] = layer.Activation.ToKerasName(),
                 ["use_bias"] = layer.UseBias,
@@ -50,7 +54,7 @@ internal static class Keras3Json
         {
             ["name"] = spec.Name,
             ["trainable"] = true,
-            ["dtype"] = "float32",
+            ["dtype"] = dtype(),
             ["layers"] = layers,
             ["build_input_shape"] = batchShape(),
         });

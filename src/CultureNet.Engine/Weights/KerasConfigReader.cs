@@ -43,6 +43,7 @@ internal static class KerasConfigReader
         }
 
         var dense = new List<KerasDenseSpec>();
+        string? policy = null, policyLayer = null;
         for (int i = 0; i < layers.Count; i++)
         {
             if (layers[i] is not JsonObject layer) throw new CultureNetException($"{source}: layer {i} of the config is not an object");
@@ -73,6 +74,13 @@ internal static class KerasConfigReader
                     Activation activation;
                     try { activation = Activations.Parse(activationName); }
                     catch (CultureNetException) { throw new CultureNetException($"{source}: layer '{layerName}' has activation '{activationName}'; {Supported}"); }
+                    if (PolicyName(config["dtype"], source, layerName) is { } named)
+                    {
+                        if (policy is not null && named != policy)
+                            throw new CultureNetException($"{source}: layer '{policyLayer}' computes under dtype policy '{policy}' and layer '{layerName}' under '{named}'; the engine applies one policy to a whole model");
+                        policy ??= named;
+                        policyLayer ??= layerName;
+                    }
                     dense.Add(new KerasDenseSpec(layerName, units, activation,
                         UseBias: Bool(config["use_bias"], true, source, layerName), Trainable: Bool(config["trainable"], true, source, layerName)));
                     break;
@@ -82,8 +90,18 @@ internal static class KerasConfigReader
             }
         }
         if (dense.Count == 0) throw new CultureNetException($"{source}: the model has no Dense layers; {Supported}");
-        return new KerasModelSpec(name, inputDim, dense);
+        return new KerasModelSpec(name, inputDim, dense, policy);
     }
+
+    /// <summary>A layer's dtype as a policy name: Keras 2's string ("float32"), tf.keras' {"class_name": "Policy",
+    /// "config": {"name": …}} or Keras 3's serialized DTypePolicy; null when the layer does not say.</summary>
+    private static string? PolicyName(JsonNode? dtype, string source, string layer) => dtype switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue(out string? text) => text,
+        JsonObject o when o["config"]?["name"] is JsonValue n && n.TryGetValue(out string? text) => text,
+        var other => throw new CultureNetException($"{source}: layer '{layer}' has dtype {other.ToJsonString()}; expected a dtype name or a dtype policy with a name"),
+    };
 
     /// <summary>[null, D] → D; null → null; any other shape is an error (the engine takes feature vectors).</summary>
     private static int? InputShape(JsonNode? shape, string source, string where)

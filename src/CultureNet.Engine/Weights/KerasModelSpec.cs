@@ -8,16 +8,31 @@ public sealed record KerasDenseSpec(string Name, int Units, Activation Activatio
 
 /// <summary>
 /// The network a Keras model file describes: a Sequential of Dense layers over an input vector of
-/// <see cref="InputDim"/> features (null when the config does not say; the first kernel then tells).
+/// <see cref="InputDim"/> features (null when the config does not say; the first kernel then tells), computing under the
+/// dtype policy named <see cref="DtypePolicy"/> (null when the config does not say).
 /// </summary>
-public sealed record KerasModelSpec(string Name, int? InputDim, IReadOnlyList<KerasDenseSpec> Layers)
+public sealed record KerasModelSpec(string Name, int? InputDim, IReadOnlyList<KerasDenseSpec> Layers, string? DtypePolicy = null)
 {
     /// <summary>The spec of an engine model, for writing it as Keras would.</summary>
     public static KerasModelSpec Of(Sequential model, string name = "sequential_1")
     {
         model.Build();
         return new KerasModelSpec(name, model.InputDim,
-            model.Layers.Select(l => new KerasDenseSpec(l.Name!, l.Units, l.Activation, l.UseBias, l.Trainable)).ToList());
+            model.Layers.Select(l => new KerasDenseSpec(l.Name!, l.Units, l.Activation, l.UseBias, l.Trainable)).ToList(),
+            model.DtypePolicy.Name);
+    }
+
+    /// <summary>The policy a model built from this spec computes under: <paramref name="requested"/> when given, else
+    /// the one the config names (as Keras' load_model: a layer's saved dtype wins over the global policy), else null
+    /// (the global policy).</summary>
+    public Policy? PolicyFor(Policy? requested, string source)
+    {
+        if (requested is not null || DtypePolicy is null) return requested;
+        try { return new Policy(DtypePolicy); }
+        catch (CultureNetException e)
+        {
+            throw new CultureNetException($"{source}: the model's layers compute under dtype policy '{DtypePolicy}' ({e.Message}); load it with dtypePolicy: \"float32\" to run its float32 weights in float32");
+        }
     }
 
     /// <summary>
@@ -34,7 +49,7 @@ public sealed record KerasModelSpec(string Name, int? InputDim, IReadOnlyList<Ke
             throw new CultureNetException(
                 $"{source}: the config describes {Layers.Count} Dense layers [{string.Join(", ", Layers.Select(l => l.Name))}] but the file holds weights for {weights.Count} [{string.Join("; ", weights.Select(w => w.Describe()))}]");
         int inputDim = InputDim ?? weights[0].KernelRows;
-        var model = new Sequential(seed, backend, dtypePolicy);
+        var model = new Sequential(seed, backend, PolicyFor(dtypePolicy, source));
         try
         {
             int width = inputDim;
