@@ -97,8 +97,8 @@ public static class ProtocolBenchmark
         ProtocolSession.Run(store, results, protocol, between);
         double wall = (clock.Elapsed - between.Spent).TotalSeconds;
         say?.Invoke("measuring the fp32 GEMM rates again");
-        var gemm = gemmCases.Select((c, i) => (c, i)).ToDictionary(p => $"{p.c.Backend} {p.c.Policy.Name}",
-            p => new GemmRate(before[p.i], p.i == fastest && between.Probes > 0 ? between.Best : null, GemmProbe.Gflops(p.c, repetitions: 7)));
+        var gemm = gemmCases.Select((c, i) => (c, i)).ToDictionary(p => p.c.Name,
+            p => new GemmRate(before[p.i], p.i == fastest && between.After.Count > 0 ? between.Best : null, GemmProbe.Gflops(p.c, repetitions: 7)));
         double rate = gemm.Values.Max(g => g.Best) * 1e9;
         var (fits, flopByFit) = EngineFlop(store, results, protocol, options.Dim);
         double flop = flopByFit.Values.Sum();
@@ -136,7 +136,6 @@ public static class ProtocolBenchmark
         private string? _current;
         public List<(string Key, double Gflops)> After { get; } = [];
         public double Best => After.Count == 0 ? 0 : After.Max(a => a.Gflops);
-        public int Probes => After.Count;
         public TimeSpan Spent { get; private set; }
 
         public void Report(ProtocolProgress value)
@@ -199,11 +198,11 @@ public static class ProtocolBenchmark
             md.Append(inv, $"| {name} | {g.Before:F1} | {(g.During is { } d ? d.ToString("F1", inv) : "-")} | {g.After:F1} |\n");
         md.Append("\nThe bound is at the best of these rates; the timings between fits are not in the wall time.\n");
         md.Append("\n| | fits | wall s | GFLOP | bound s | bound / wall |\n|---|---:|---:|---:|---:|---:|\n");
-        md.Append(inv, $"| culturenet ({r.EngineName}) | {r.Fits} | {r.Engine.WallSeconds:F1} | {r.Engine.Flop / 1e9:F0} | {r.Engine.BoundSeconds:F1} | {r.Engine.OfBound:F2} |\n");
-        if (r.EngineLocal is { } local)
-            md.Append(inv, $"| culturenet, each fit at the rate timed beside it | {r.Fits} | {local.WallSeconds:F1} | {local.Flop / 1e9:F0} | {local.BoundSeconds:F1} | {local.OfBound:F2} |\n");
-        if (r.Torch is { } t)
-            md.Append(inv, $"| PyTorch {(r.TorchFolds)} M1 folds | {r.TorchFolds} | {t.WallSeconds:F1} | {t.Flop / 1e9:F0} | {t.BoundSeconds:F1} | {t.OfBound:F2} |\n");
+        void Row(string label, int fits, BoundedTime t) =>
+            md.Append(inv, $"| {label} | {fits} | {t.WallSeconds:F1} | {t.Flop / 1e9:F0} | {t.BoundSeconds:F1} | {t.OfBound:F2} |\n");
+        Row($"culturenet ({r.EngineName})", r.Fits, r.Engine);
+        if (r.EngineLocal is { } local) Row("culturenet, each fit at the rate timed beside it", r.Fits, local);
+        if (r.Torch is { } t) Row($"PyTorch {r.TorchFolds} M1 folds", r.TorchFolds, t);
         if (r.TorchWallRatio is { } versus)
             md.Append(inv, $"\nPyTorch wall / culturenet wall on the same M1 folds: {versus:F2} (> 1: culturenet is faster).\n");
         md.Append(inv, $"\nFull paper protocol estimate ({PaperRuns} runs x ~{PaperFitsPerRun} fits at this run's wall time per fit): {r.FullProtocolHours:F1} h.\n");
@@ -214,11 +213,11 @@ public static class ProtocolBenchmark
         {
             w.WriteLine("peer,fits,wall_seconds,flop,bound_seconds,bound_over_wall,best_gemm_gflops,synthetic");
             double best = r.GemmGflops.Values.Max(g => g.Best);
-            w.WriteLine(string.Create(inv, $"culturenet-{r.Options.DtypePolicy.Name},{r.Fits},{r.Engine.WallSeconds:F6},{r.Engine.Flop:E6},{r.Engine.BoundSeconds:F6},{r.Engine.OfBound:F4},{best:F2},SYNTHETIC"));
-            if (r.EngineLocal is { } local)
-                w.WriteLine(string.Create(inv, $"culturenet-{r.Options.DtypePolicy.Name}-local-rate,{r.Fits},{local.WallSeconds:F6},{local.Flop:E6},{local.BoundSeconds:F6},{local.OfBound:F4},{best:F2},SYNTHETIC"));
-            if (r.Torch is { } t)
-                w.WriteLine(string.Create(inv, $"pytorch,{r.TorchFolds},{t.WallSeconds:F6},{t.Flop:E6},{t.BoundSeconds:F6},{t.OfBound:F4},{best:F2},SYNTHETIC"));
+            void Row(string peer, int fits, BoundedTime t) =>
+                w.WriteLine(string.Create(inv, $"{peer},{fits},{t.WallSeconds:F6},{t.Flop:E6},{t.BoundSeconds:F6},{t.OfBound:F4},{best:F2},SYNTHETIC"));
+            Row($"culturenet-{r.Options.DtypePolicy.Name}", r.Fits, r.Engine);
+            if (r.EngineLocal is { } local) Row($"culturenet-{r.Options.DtypePolicy.Name}-local-rate", r.Fits, local);
+            if (r.Torch is { } t) Row("pytorch", r.TorchFolds, t);
         });
         return md.ToString();
     }
