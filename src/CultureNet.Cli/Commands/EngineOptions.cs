@@ -20,8 +20,6 @@ public sealed class EngineOptions
         DefaultValueFactory = _ => Policy.Float32,
     };
 
-    public IEnumerable<Option> All => [Backend, Precision];
-
     /// <summary>The backend asked for (null: the default).</summary>
     public string? BackendOf(ParseResult r) => ParseBackend(r.GetValue(Backend));
 

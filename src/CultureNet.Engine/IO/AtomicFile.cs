@@ -26,8 +26,9 @@ public static partial class AtomicFile
         string temporary;
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            RemoveStaleTemps(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path));
+            string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            Directory.CreateDirectory(folder);
+            RemoveStaleTemps(folder, Path.GetFileName(path));
             temporary = TempPathFor(path);
         }
         catch (Exception e) when (FileSystemFault(e) is { } fault)

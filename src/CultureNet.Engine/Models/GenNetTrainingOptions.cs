@@ -1,3 +1,4 @@
+using CultureNet.Engine.Native;
 using CultureNet.Engine.Nn;
 
 namespace CultureNet.Engine.Models;
@@ -26,5 +27,5 @@ public sealed record GenNetTrainingOptions
 
     /// <summary>Whether the networks compute as the protocol always did: float32 on the default oneDNN backend. Report
     /// files then keep their layout byte for byte; any other choice is named in them.</summary>
-    public bool IsDefaultEngine => EffectivePolicy.Name == Policy.Float32 && Backend is null or "onednn";
+    public bool IsDefaultEngine => EffectivePolicy.Name == Policy.Float32 && Backend is null or NativeBackends.OneDnn;
 }
