@@ -39,7 +39,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a declaration below changes meaning; the managed side refuses a mismatched library. */
-#define CN_API_VERSION 2
+#define CN_API_VERSION 3
 
 typedef enum cn_status {
     CN_OK = 0,
@@ -76,9 +76,15 @@ CN_API int32_t cn_api_version(void);
 CN_API const char* cn_last_error(void);
 
 /* Threads used by the backends and by the engine's own loops (optimizer update, reductions). n <= 0 means all
- * cores. Results for a given thread count and backend are deterministic. */
+ * cores. Results are deterministic; on onednn they do not depend on the thread count (its matmuls split the output,
+ * never a sum), on openblas they do (OpenBLAS's split changes the sums' rounding). */
 CN_API void cn_set_num_threads(int32_t n);
 CN_API int32_t cn_get_num_threads(void);
+
+/* Threads for the engine calls made on the calling thread only (n <= 0: the process setting again), so that several
+ * networks can train at once, one per application thread, each on its share of the cores. The openblas backend's own
+ * GEMM threads stay process-wide (OpenBLAS has one setting). cn_get_num_threads answers for the calling thread. */
+CN_API void cn_set_thread_num_threads(int32_t n);
 
 /* ---- backends ------------------------------------------------------------------------------------------- */
 

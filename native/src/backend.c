@@ -22,10 +22,10 @@ static cn_status cn_open_one(int32_t backend, int32_t precision, const cn_backen
     cn_status st;
     if (backend == CN_BACKEND_OPENBLAS) {
         st = cn__openblas_open(precision, ops);
-        if (st == CN_OK && !atomic_exchange(&cn_opened_openblas, 1)) (*ops)->set_threads(cn__threads());
+        if (st == CN_OK && !atomic_exchange(&cn_opened_openblas, 1)) (*ops)->set_threads(cn__process_threads());
     } else {
         st = cn__onednn_open(precision, ops);
-        if (st == CN_OK && !atomic_exchange(&cn_opened_onednn, 1)) (*ops)->set_threads(cn__threads());
+        if (st == CN_OK && !atomic_exchange(&cn_opened_onednn, 1)) (*ops)->set_threads(cn__process_threads());
     }
     return st;
 }

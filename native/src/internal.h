@@ -30,8 +30,10 @@ void cn__free(void* p);
 
 /* ---- threads (threads.c) -------------------------------------------------------------------------------- */
 
-/* Threads the engine's own loops use (set by cn_set_num_threads; defaults to all cores). */
+/* Threads the engine's own loops use on the calling thread: its cn_set_thread_num_threads, else the process's. */
 int cn__threads(void);
+/* The process's setting (cn_set_num_threads; defaults to all cores), for what is process-wide (OpenBLAS's threads). */
+int cn__process_threads(void);
 /* Monotonic wall clock in seconds. */
 double cn__now(void);
 /* Make the calling thread's OpenMP team size the engine's thread count (OpenMP keeps it per thread, and callers such

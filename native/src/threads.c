@@ -17,11 +17,16 @@ static int cn_all_cores(void)
     return n > 0 ? n : 1;
 }
 
-int cn__threads(void)
+/* cn_set_thread_num_threads of the calling thread; 0: none. */
+static _Thread_local int cn_thread_override = 0;
+
+int cn__process_threads(void)
 {
     int n = atomic_load_explicit(&cn_thread_count, memory_order_relaxed);
     return n > 0 ? n : cn_all_cores();
 }
+
+int cn__threads(void) { return cn_thread_override > 0 ? cn_thread_override : cn__process_threads(); }
 
 void cn__use_threads(void)
 {
@@ -35,6 +40,12 @@ CN_API void cn_set_num_threads(int32_t n)
     atomic_store_explicit(&cn_thread_count, t, memory_order_relaxed);
     cn__backends_set_threads(t);
     omp_set_num_threads(t);
+}
+
+CN_API void cn_set_thread_num_threads(int32_t n)
+{
+    cn_thread_override = n > 0 ? (int)n : 0;
+    omp_set_num_threads(cn__threads());
 }
 
 CN_API int32_t cn_get_num_threads(void) { return (int32_t)cn__threads(); }

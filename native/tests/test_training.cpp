@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <numeric>
+#include <string>
+#include <thread>
 
 using namespace cntest;
 
@@ -349,4 +351,72 @@ TEST(Training, WideBatchesGatheredByOrderEqualThePermutedCopyOnAnyThreadCount)
         expect_same_nets(a.get(), b.get());
     }
     cn_set_num_threads(threads_before);
+}
+
+TEST(Training, SameWeightsOnAnyThreadCountAndWithNetworksTrainingAtOnce)
+{
+    // 307 k parameters: every operation of this network runs on the team it is given (the onednn backend keeps a
+    // network under 2^18 parameters on one thread), so a thread count that changed how a sum is split would show, and
+    // so would two networks training at once that shared a buffer or a thread setting.
+    const std::vector<int32_t> widths{1024, 300, 40, 1}, acts{CN_ACT_RELU, CN_ACT_RELU, CN_ACT_LINEAR};
+    std::mt19937 rng(61);
+    const auto layers = random_layers(rng, widths, acts, 0.05f);
+    const int rows = 300;
+    const auto x = uniform(rng, (size_t)rows * 1024, -1, 1), y = uniform(rng, rows, -1, 1);
+    std::vector<int64_t> order(rows);
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), std::mt19937(67));
+    auto train = [&](double* loss) {
+        auto net = make_net(widths, acts);
+        load(net.get(), layers);
+        auto opt = make_opt(net.get());
+        for (int e = 0; e < 2; ++e)
+            EXPECT_EQ(train_epoch(net.get(), opt.get(), x.data(), y.data(), rows, order.data(), 128, loss, nullptr), CN_OK)
+                << cn_last_error();
+        return read_back(net.get());
+    };
+    auto expect_same = [&](const std::vector<Layer>& a, const std::vector<Layer>& b, const std::string& what) {
+        for (size_t l = 0; l < a.size(); ++l) {
+            EXPECT_TRUE(same_bits(a[l].kernel, b[l].kernel)) << what << ", kernel of layer " << l;
+            EXPECT_TRUE(same_bits(a[l].bias, b[l].bias)) << what << ", bias of layer " << l;
+        }
+    };
+    // OpenBLAS splits its GEMMs by its own (process-wide) thread count, and the split changes the sums' rounding:
+    // there only the engine's own loops must not matter.
+    const bool openblas = cn_mlp_backend(make_net(widths, acts).get()) == CN_BACKEND_OPENBLAS;
+    const int32_t saved = cn_get_num_threads();
+    cn_set_num_threads(1);
+    double reference_loss = 0;
+    auto reference = train(&reference_loss);
+    if (!openblas)
+        for (int32_t threads : {2, 3}) {
+            cn_set_num_threads(threads);
+            double loss = 0;
+            expect_same(reference, train(&loss), std::to_string(threads) + " threads");
+            EXPECT_EQ(loss, reference_loss) << threads << " threads";
+        }
+
+    // Two networks at once, each on an application thread of its own limited to one engine thread, beside a process
+    // setting of two: the same weights, and the setting stays the calling thread's.
+    cn_set_num_threads(2);
+    if (openblas) reference = train(&reference_loss);
+    std::vector<Layer> at_once[2];
+    double losses[2] = {0, 0};
+    int32_t seen[2] = {0, 0};
+    std::vector<std::thread> workers;
+    for (int i = 0; i < 2; ++i)
+        workers.emplace_back([&, i] {
+            cn_set_thread_num_threads(1);
+            seen[i] = cn_get_num_threads();
+            at_once[i] = train(&losses[i]);
+            cn_set_thread_num_threads(0);
+        });
+    for (auto& w : workers) w.join();
+    EXPECT_EQ(cn_get_num_threads(), 2);
+    for (int i = 0; i < 2; ++i) {
+        EXPECT_EQ(seen[i], 1);
+        expect_same(reference, at_once[i], "network " + std::to_string(i) + " of two at once");
+        EXPECT_EQ(losses[i], reference_loss);
+    }
+    cn_set_num_threads(saved);
 }

@@ -29,6 +29,27 @@ public static class NativeEngine
         set { EnsureLoaded(); NativeMethods.SetNumThreads(value); }
     }
 
+    /// <summary>Threads for the engine calls made on the calling thread only, until the scope is disposed (then
+    /// <see cref="NumThreads"/> applies again there): several networks then train at once, one per thread, each on its
+    /// share of the cores. <paramref name="threads"/> &lt;= 0: no change. OpenBLAS's own GEMM threads stay
+    /// process-wide.</summary>
+    public static ThreadScope ThreadsOnThisThread(int threads)
+    {
+        EnsureLoaded();
+        if (threads <= 0) return default;
+        NativeMethods.SetThreadNumThreads(threads);
+        return new ThreadScope(true);
+    }
+
+    /// <summary>Ends a <see cref="ThreadsOnThisThread"/> setting on the thread that made it.</summary>
+    public readonly struct ThreadScope(bool active) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (active) NativeMethods.SetThreadNumThreads(0);
+        }
+    }
+
     internal static void EnsureLoaded() => _ = Loaded.Value;
 
     internal static void Check(NativeStatus status)

@@ -9,12 +9,13 @@ namespace CultureNet.Engine.Native;
 internal static unsafe partial class NativeMethods
 {
     internal const string Library = "culturenet";
-    internal const int ExpectedApiVersion = 2;
+    internal const int ExpectedApiVersion = 3;
 
     [LibraryImport(Library, EntryPoint = "cn_api_version")] internal static partial int ApiVersion();
     [LibraryImport(Library, EntryPoint = "cn_last_error")] internal static partial nint LastError();
     [LibraryImport(Library, EntryPoint = "cn_set_num_threads")] internal static partial void SetNumThreads(int n);
     [LibraryImport(Library, EntryPoint = "cn_get_num_threads")] internal static partial int GetNumThreads();
+    [LibraryImport(Library, EntryPoint = "cn_set_thread_num_threads")] internal static partial void SetThreadNumThreads(int n);
 
     [LibraryImport(Library, EntryPoint = "cn_backend_name")] internal static partial nint BackendName(int backend);
     [LibraryImport(Library, EntryPoint = "cn_backend_probe")]
