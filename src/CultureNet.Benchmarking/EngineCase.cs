@@ -53,9 +53,7 @@ public static class GemmProbe
     /// Load from other work only slows a timing down, so the best group is the closest to the machine's rate.</summary>
     public static double Gflops(EngineCase engine, int repetitions = 3, double secondsPerGroup = 0.15)
     {
-        int calls = 4;
-        double probe = NativeBackends.TimeGemm(engine.Backend, engine.Policy.Precision, M, N, K, calls);
-        calls = (int)Math.Clamp(calls * secondsPerGroup / Math.Max(probe, 1e-6), 4, 100_000);
+        int calls = Calls(engine, secondsPerGroup);
         double best = 0;
         for (int i = 0; i < repetitions; i++)
         {
@@ -63,5 +61,38 @@ public static class GemmProbe
             best = Math.Max(best, FlopsPerCall * calls / seconds / 1e9);
         }
         return best;
+    }
+
+    /// <summary>The summed GFLOP/s of <paramref name="copies"/> products timed at once, each on its own thread with
+    /// <paramref name="threadsEach"/> engine threads (best of <paramref name="repetitions"/>; each timing ends when its
+    /// slowest copy does): the machine's rate for independent work, such as a protocol training several fits at once.</summary>
+    public static double ConcurrentGflops(EngineCase engine, int copies, int threadsEach, int repetitions = 3, double secondsPerGroup = 0.15)
+    {
+        int calls;
+        using (NativeEngine.ThreadsOnThisThread(threadsEach)) calls = Calls(engine, secondsPerGroup);
+        double best = 0;
+        for (int r = 0; r < repetitions; r++)
+        {
+            var seconds = new double[copies];
+            using var start = new Barrier(copies);
+            var threads = Enumerable.Range(0, copies).Select(i => new Thread(() =>
+            {
+                using var scope = NativeEngine.ThreadsOnThisThread(threadsEach);
+                start.SignalAndWait();
+                seconds[i] = NativeBackends.TimeGemm(engine.Backend, engine.Policy.Precision, M, N, K, calls);
+            })).ToArray();
+            foreach (var thread in threads) thread.Start();
+            foreach (var thread in threads) thread.Join();
+            best = Math.Max(best, copies * FlopsPerCall * calls / seconds.Max() / 1e9);
+        }
+        return best;
+    }
+
+    /// <summary>Calls in a group of about <paramref name="secondsPerGroup"/>, from a first short timing.</summary>
+    private static int Calls(EngineCase engine, double secondsPerGroup)
+    {
+        const int probeCalls = 4;
+        double probe = NativeBackends.TimeGemm(engine.Backend, engine.Policy.Precision, M, N, K, probeCalls);
+        return (int)Math.Clamp(probeCalls * secondsPerGroup / Math.Max(probe, 1e-6), 4, 100_000);
     }
 }

@@ -25,6 +25,8 @@ public sealed record ProtocolBenchmarkOptions
     /// <summary>The backend the protocol's networks compute on (null: the engine's default).</summary>
     public string? Backend { get; init; }
     public Policy DtypePolicy { get; init; } = Policy.Float32;
+    /// <summary>Fits trained at once (0: the protocol's own choice, <see cref="FitParallelism.Resolve"/>).</summary>
+    public int Jobs { get; init; }
 }
 
 /// <summary>One measured figure set: wall seconds, the FLOPs the fits did, and the seconds those FLOPs take at the best
@@ -49,6 +51,9 @@ public sealed record ProtocolBenchmarkResult(
 {
     /// <summary>PyTorch's wall time over the engine's on the same M1 folds (&gt; 1: the engine is faster); null without a
     /// peer or when the run trained other settings than M1 alone (then the two did different work).</summary>
+    /// <summary>How the protocol shared the engine's threads among its fits.</summary>
+    public FitParallelism Parallelism { get; init; } = new(1, 1);
+
     public double? TorchWallRatio => Torch is { } t && Options.Settings.Trim() == "M1" ? t.WallSeconds / Engine.WallSeconds : null;
 }
 
@@ -79,41 +84,49 @@ public static class ProtocolBenchmark
         }
         if (Directory.Exists(results)) Directory.Delete(results, recursive: true);
 
-        // The bound is at the best fp32 GEMM of any backend here (docs/cost-model.md), whatever the protocol runs on,
-        // timed before the protocol, between its fits (the fastest backend only: another one's thread pool would stay
-        // awake beside the next fit) and after it. A shared host's cores speed up and slow down over seconds; the best
-        // rate seen over the whole run is the strictest bound.
-        say?.Invoke("measuring the fp32 GEMM rates at GenNet's fc1 shape (oneDNN matmul, OpenBLAS cblas_sgemm)");
-        var gemmCases = EngineCase.All.Where(c => c.IsFloat32 && c.Unavailable() is null).ToArray();
-        var before = gemmCases.Select(c => GemmProbe.Gflops(c, repetitions: 7)).ToArray();
-        int fastest = Array.IndexOf(before, before.Max());
-        var between = new GemmBetweenFits(progress, gemmCases[fastest]);
-
         var protocol = new ProtocolOptions
         {
             Settings = SettingVariant.ParseList(options.Settings), Runs = 1, Fig3Analyses = false, Training = training,
         };
+        var parallelism = FitParallelism.Resolve(options.Jobs, NativeEngine.NumThreads, Plan(store, protocol).NetworkFitsPerRun,
+            sharedGemmThreads: training.Backend == NativeBackends.OpenBlas);
+
+        // The bound is at the best fp32 GEMM of any backend here (docs/cost-model.md), whatever the protocol runs on:
+        // one product on all threads and, when fits train at once, as many products at once on their threads. Timed
+        // before the protocol, between its fits when they train one at a time (the fastest backend only: another one's
+        // thread pool would stay awake beside the next fit; with fits at once a timing would share the cores with them)
+        // and after it. A shared host's cores speed up and slow down over seconds; the best rate seen over the whole run
+        // is the strictest bound.
+        say?.Invoke("measuring the fp32 GEMM rates at GenNet's fc1 shape (oneDNN matmul, OpenBLAS cblas_sgemm)");
+        var probes = GemmProbes(parallelism);
+        var before = probes.Select(p => p.Time()).ToArray();
+        int fastest = Array.IndexOf(before, before.Max());
+        var between = parallelism.Jobs == 1 ? new GemmBetweenFits(progress, probes[fastest].Case) : null;
+
         var clock = Stopwatch.StartNew();
-        ProtocolSession.Run(store, results, protocol, between);
-        double wall = (clock.Elapsed - between.Spent).TotalSeconds;
+        ProtocolSession.Run(store, results, protocol, (IProgress<ProtocolProgress>?)between ?? progress, jobs: parallelism.Jobs);
+        double wall = (clock.Elapsed - (between?.Spent ?? TimeSpan.Zero)).TotalSeconds;
         say?.Invoke("measuring the fp32 GEMM rates again");
-        var gemm = gemmCases.Select((c, i) => (c, i)).ToDictionary(p => p.c.Name,
-            p => new GemmRate(before[p.i], p.i == fastest && between.After.Count > 0 ? between.Best : null, GemmProbe.Gflops(p.c, repetitions: 7)));
+        var gemm = probes.Select((p, i) => (p, i)).ToDictionary(x => x.p.Name,
+            x => new GemmRate(before[x.i], x.i == fastest && between is { After.Count: > 0 } ? between.Best : null, x.p.Time()));
         double rate = gemm.Values.Max(g => g.Best) * 1e9;
         var (fits, flopByFit) = EngineFlop(store, results, protocol, options.Dim);
         double flop = flopByFit.Values.Sum();
         var engine = new BoundedTime(wall, flop, flop / rate);
         // Each fit against the rate timed beside it (the faster of the timings just before and just after it): what the
         // host offered while that fit ran, where the bound above takes the best moment of the whole run.
-        double localBound = 0;
-        double previous = before[fastest];
-        foreach (var (key, after) in between.After)
+        BoundedTime? engineLocal = null;
+        if (between is not null && between.After.Count == fits)
         {
-            localBound += flopByFit.GetValueOrDefault(key) / (Math.Max(previous, after) * 1e9);
-            previous = after;
+            double localBound = 0;
+            double previous = before[fastest];
+            foreach (var (key, after) in between.After)
+            {
+                localBound += flopByFit.GetValueOrDefault(key) / (Math.Max(previous, after) * 1e9);
+                previous = after;
+            }
+            engineLocal = new BoundedTime(wall, flop, localBound);
         }
-        var engineLocal = between.After.Count == fits ? new BoundedTime(wall, flop, localBound) : null;
-
         BoundedTime? torch = null;
         int torchFolds = 0;
         if (options.TorchScript is { } script)
@@ -124,7 +137,29 @@ public static class ProtocolBenchmark
         double fullHours = wall / fits * PaperFitsPerRun * PaperRuns / 3600;
         string engineName = $"{training.Backend}, {training.EffectivePolicy.Name}";
         return new ProtocolBenchmarkResult(options, engineName, NativeBackends.Describe(training.Backend), NativeEngine.NumThreads, gemm, fits,
-            engine, torch, torchFolds, fullHours, engineLocal);
+            engine, torch, torchFolds, fullHours, engineLocal) { Parallelism = parallelism };
+    }
+
+    /// <summary>A GEMM timing: its name in the report, the backend it times, and the timing itself.</summary>
+    private sealed record GemmTiming(string Name, EngineCase Case, Func<double> Time);
+
+    /// <summary>Every float32 backend here on all threads and, when fits train at once, with as many products at once
+    /// (onednn: OpenBLAS's threads are process-wide, so its products at once would oversubscribe the cores).</summary>
+    private static GemmTiming[] GemmProbes(FitParallelism parallelism) =>
+        EngineCase.All.Where(c => c.IsFloat32 && c.Unavailable() is null).SelectMany(c => parallelism.Jobs == 1 || c.Backend != NativeBackends.OneDnn
+            ? new[] { new GemmTiming(c.Name, c, () => GemmProbe.Gflops(c, repetitions: 7)) }
+            :
+            [
+                new GemmTiming(c.Name, c, () => GemmProbe.Gflops(c, repetitions: 7)),
+                new GemmTiming($"{c.Name}, {parallelism.Jobs} products at once x {parallelism.ThreadsPerFit} thread{(parallelism.ThreadsPerFit == 1 ? "" : "s")}", c,
+                    () => GemmProbe.ConcurrentGflops(c, parallelism.Jobs, parallelism.ThreadsPerFit, repetitions: 7)),
+            ]).ToArray();
+
+    private static ProtocolPlan Plan(string storePath, ProtocolOptions protocol)
+    {
+        using var store = FeatureStore.Open(storePath);
+        var cohort = Engine.Cohort.CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, storePath);
+        return ProtocolPlanner.Build(cohort, protocol);
     }
 
     /// <summary>Times a GEMM after every fit the protocol finishes (reported as progress, on the protocol's thread):
@@ -156,9 +191,7 @@ public static class ProtocolBenchmark
     /// <summary>The fits' FLOPs from the plan's rows and each result's trained epochs, by fit key.</summary>
     private static (int Fits, Dictionary<string, double> Flop) EngineFlop(string storePath, string results, ProtocolOptions protocol, int dim)
     {
-        using var store = FeatureStore.Open(storePath);
-        var cohort = Engine.Cohort.CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, storePath);
-        var plan = ProtocolPlanner.Build(cohort, protocol);
+        var plan = Plan(storePath, protocol);
         double macs = GenNetCost.MacsPerSample(dim);
         var flop = new Dictionary<string, double>();
         int fits = 0;
@@ -192,11 +225,13 @@ public static class ProtocolBenchmark
         md.Append(inv, $"# culturenet bench protocol (SYNTHETIC cohort)\n\n");
         md.Append(inv, $"`{command}`\n\n");
         md.Append(inv, $"SYNTHETIC cohort 2 x {o.ChildrenPerCulture} children x {o.Frames} frames x {o.Dim}, settings {o.Settings}, 1 run, no Fig. 3 analyses. ");
-        md.Append(inv, $"{Environment.ProcessorCount} cores, engine threads {r.Threads}, engine: {r.EngineName} ({r.BackendInfo}), OPENBLAS_CORETYPE {OpenBlasCoreType.Description}.\n\n");
+        md.Append(inv, $"{Environment.ProcessorCount} cores, engine threads {r.Threads} ({r.Parallelism}), engine: {r.EngineName} ({r.BackendInfo}), OPENBLAS_CORETYPE {OpenBlasCoreType.Description}.\n\n");
         md.Append("| GEMM (fp32, fc1 shape 128x500x2048) | GFLOP/s before the protocol | best between its fits | after |\n|---|---:|---:|---:|\n");
         foreach (var (name, g) in r.GemmGflops)
             md.Append(inv, $"| {name} | {g.Before:F1} | {(g.During is { } d ? d.ToString("F1", inv) : "-")} | {g.After:F1} |\n");
-        md.Append("\nThe bound is at the best of these rates; the timings between fits are not in the wall time.\n");
+        md.Append(r.Parallelism.Jobs == 1
+            ? "\nThe bound is at the best of these rates; the timings between fits are not in the wall time.\n"
+            : "\nThe bound is at the best of these rates. With fits trained at once no timing runs between them, so there is no per-fit bound.\n");
         md.Append("\n| | fits | wall s | GFLOP | bound s | bound / wall |\n|---|---:|---:|---:|---:|---:|\n");
         void Row(string label, int fits, BoundedTime t) =>
             md.Append(inv, $"| {label} | {fits} | {t.WallSeconds:F1} | {t.Flop / 1e9:F0} | {t.BoundSeconds:F1} | {t.OfBound:F2} |\n");

@@ -17,13 +17,14 @@ public static class BenchProtocolCommand
         var frames = new Option<int>("--frames") { DefaultValueFactory = _ => 6000, Description = "frames per child" };
         var dim = new Option<int>("--dim") { DefaultValueFactory = _ => 2048, Description = "feature dimension" };
         var settings = new Option<string>("--settings") { DefaultValueFactory = _ => "M1", Description = "settings of the one run (M1 is what the PyTorch peer trains)" };
-        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0, Description = "engine threads (0 = all cores)" };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0, Description = "engine threads in all (0 = all cores)" };
+        var jobs = ProtocolCommand.JobsOption();
         var torch = new Option<string>("--torch") { DefaultValueFactory = _ => "auto", Description = "PyTorch peer script (auto: tools/bench/torch_protocol.py of this checkout; none: no peer)" };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => "bench-protocol", Description = "folder for the store, the results and protocol-bench.md/.csv (the store is reused)" };
         var engine = new EngineOptions();
         var command = new Command("protocol", "Protocol wall time against its FLOP bound at the measured GEMM rate, with a same-run PyTorch peer (SYNTHETIC cohort)")
         {
-            children, frames, dim, settings, threads, torch, output, engine.Backend, engine.Precision,
+            children, frames, dim, settings, threads, jobs, torch, output, engine.Backend, engine.Precision,
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
@@ -32,7 +33,7 @@ public static class BenchProtocolCommand
             {
                 ChildrenPerCulture = r.GetValue(children), Frames = r.GetValue(frames), Dim = r.GetValue(dim),
                 Settings = r.GetValue(settings)!, TorchScript = PythonPeer.Locate(r.GetValue(torch)!, "torch_protocol.py"),
-                Backend = engine.BackendOf(r), DtypePolicy = engine.PolicyOf(r),
+                Backend = engine.BackendOf(r), DtypePolicy = engine.PolicyOf(r), Jobs = r.GetValue(jobs),
             };
             string folder = r.GetValue(output)!;
             var result = ProtocolBarRun(options, folder);

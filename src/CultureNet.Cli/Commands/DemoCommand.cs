@@ -19,17 +19,18 @@ public static class DemoCommand
         var dim = new Option<int>("--dim") { Description = "feature dimension of the synthetic cohort", DefaultValueFactory = _ => 256 };
         var seed = new Option<long>("--seed") { Description = "seed of the cohort and of the protocol", DefaultValueFactory = _ => 1 };
         var conventions = ProtocolCommand.ConventionsOption();
+        var jobs = ProtocolCommand.JobsOption();
         var engine = new EngineOptions();
         var command = new Command("demo", "Run the whole protocol on a small generated (SYNTHETIC) cohort: Table II and Fig. 3")
         {
-            output, runs, frames, dim, seed, conventions, engine.Backend, engine.Precision,
+            output, runs, frames, dim, seed, conventions, jobs, engine.Backend, engine.Precision,
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
             var options = new DemoOptions
             {
                 Folder = r.GetValue(output)!, Runs = r.GetValue(runs), Frames = r.GetValue(frames), Dim = r.GetValue(dim), Seed = r.GetValue(seed),
-                Conventions = ProtocolCommand.ParseConventions(r.GetValue(conventions)!), Backend = engine.BackendOf(r), DtypePolicy = engine.PolicyOf(r),
+                Conventions = ProtocolCommand.ParseConventions(r.GetValue(conventions)!), Backend = engine.BackendOf(r), DtypePolicy = engine.PolicyOf(r), Jobs = r.GetValue(jobs),
             };
             var demo = DemoSession.Run(options, Console.WriteLine, body => ProtocolProgressBar.Run("protocol", body));
             ProtocolCommand.Report(demo.Protocol, demo.ResultsFolder);

@@ -25,11 +25,12 @@ public static class ProtocolCommand
         var conventions = ConventionsOption();
         var analyses = new Option<string>("--analyses") { Description = "fig3: also run the Fig. 3 analyses of M1 and M6 (more fits); none: only the settings", DefaultValueFactory = _ => "fig3" };
         var shard = new Option<string?>("--shard") { Description = "I/N: train only shard I of N into the shared --out folder (any number of processes, hosts over a shared file system); then run the command without --shard to finish and write the reports" };
-        var threads = new Option<int>("--threads") { Description = "engine threads (0 = all cores the process may use); results are deterministic per thread count, so shards of one folder should agree", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "engine threads in all (0 = all cores the process may use); the results do not depend on it", DefaultValueFactory = _ => 0 };
+        var jobs = JobsOption();
         var engine = new EngineOptions();
         var command = new Command("protocol", "Run the evaluation protocol (Table II and Fig. 3) over a feature store; resumable")
         {
-            store, output, conventions, settings, runs, split, seed, analyses, shard, threads, engine.Backend, engine.Precision,
+            store, output, conventions, settings, runs, split, seed, analyses, shard, threads, jobs, engine.Backend, engine.Precision,
         };
         command.SetAction(r => CliRunner.Guard(() =>
         {
@@ -45,16 +46,16 @@ public static class ProtocolCommand
                 Training = new GenNetTrainingOptions { Backend = engine.BackendOf(r), DtypePolicy = engine.PolicyOf(r) },
             };
             return r.GetValue(shard) is { } part
-                ? ExecuteShard(r.GetValue(store)!, r.GetValue(output)!, options, Shard.Parse(part))
-                : Execute(r.GetValue(store)!, r.GetValue(output)!, options);
+                ? ExecuteShard(r.GetValue(store)!, r.GetValue(output)!, options, Shard.Parse(part), r.GetValue(jobs))
+                : Execute(r.GetValue(store)!, r.GetValue(output)!, options, r.GetValue(jobs));
         }));
         return command;
     }
 
     /// <summary>Runs the protocol with the progress bar, prints Table II and where the results are.</summary>
-    public static int Execute(string store, string resultsFolder, ProtocolOptions options)
+    public static int Execute(string store, string resultsFolder, ProtocolOptions options, int jobs)
     {
-        var outcome = ProtocolProgressBar.Run("protocol", progress => ProtocolSession.Run(store, resultsFolder, options, progress));
+        var outcome = ProtocolProgressBar.Run("protocol", progress => ProtocolSession.Run(store, resultsFolder, options, progress, jobs: jobs));
         Report(outcome, resultsFolder);
         return 0;
     }
@@ -64,18 +65,26 @@ public static class ProtocolCommand
     {
         Table2Console.Print(outcome.Table);
         if (outcome.Table.Context.Engine is { } engine) Console.WriteLine($"engine: {engine}");
+        Console.WriteLine($"fits: {outcome.Parallelism}");
         if (outcome.ResumedFits > 0) Console.WriteLine($"resumed: {outcome.ResumedFits} of {outcome.TotalFits} fits were already finished");
         Console.WriteLine($"results: {Path.GetFullPath(resultsFolder)} (table2.md, stats.csv, per_child.csv, predictions.csv, {ProtocolSession.FiguresFolder}/ with {outcome.Figures.Count} figures)");
     }
 
     /// <summary>Trains one shard with the progress bar and says what is left.</summary>
-    public static int ExecuteShard(string store, string resultsFolder, ProtocolOptions options, Shard shard)
+    public static int ExecuteShard(string store, string resultsFolder, ProtocolOptions options, Shard shard, int jobs)
     {
-        var outcome = ProtocolProgressBar.Run($"shard {shard}", progress => ProtocolSession.RunShard(store, resultsFolder, options, shard, progress));
+        var outcome = ProtocolProgressBar.Run($"shard {shard}", progress => ProtocolSession.RunShard(store, resultsFolder, options, shard, progress, jobs: jobs));
         Console.WriteLine($"shard {shard}: trained {outcome.Trained} fits; {outcome.Missing} of {outcome.TotalFits} fits of the protocol have no result yet");
         Console.WriteLine($"results: {Path.GetFullPath(resultsFolder)}: run the same command without --shard to finish it and write the reports");
         return 0;
     }
+
+    /// <summary><c>--jobs N</c>: fits trained at once, the engine threads shared among them.</summary>
+    public static Option<int> JobsOption() => new("--jobs")
+    {
+        Description = "fits trained at once, the engine threads shared among them (0 = one fit per thread, at most a run's fits); the results do not depend on it",
+        DefaultValueFactory = _ => 0,
+    };
 
     public static SplitMode ParseSplit(string text) => text.Trim().ToLowerInvariant() switch
     {

@@ -21,6 +21,8 @@ public sealed record DemoOptions
     /// <summary>null: the engine's default backend.</summary>
     public string? Backend { get; init; }
     public Policy DtypePolicy { get; init; } = Policy.Float32;
+    /// <summary>Fits trained at once (0: one per engine thread).</summary>
+    public int Jobs { get; init; }
 }
 
 /// <summary>The demo's store and results folders, and what the protocol left there.</summary>
@@ -58,7 +60,7 @@ public static class DemoSession
             SyntheticCohort.Generate(store, cohort);
         }
         string results = Path.Combine(options.Folder, ResultsFolderName(options));
-        ProtocolSessionResult Protocol(IProgress<ProtocolProgress>? progress) => ProtocolSession.Run(store, results, protocol, progress, cancellation);
+        ProtocolSessionResult Protocol(IProgress<ProtocolProgress>? progress) => ProtocolSession.Run(store, results, protocol, progress, cancellation, options.Jobs);
         return new DemoSessionResult(store, results, withProgress is null ? Protocol(null) : withProgress(Protocol));
     }
 

@@ -2,6 +2,7 @@ using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Figures;
 using CultureNet.Engine.Models;
+using CultureNet.Engine.Native;
 using CultureNet.Engine.Nn;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
@@ -21,24 +22,26 @@ public static class ProtocolSession
     /// <summary>The last run's CultureNet (M7) models: joint.npz, culture_C0.npz, child_C0-7.npz, … (<see cref="CultureNetModel.Load"/>).</summary>
     public const string ModelsFolder = "models";
 
+    /// <summary><paramref name="jobs"/>: fits trained at once (0: <see cref="FitParallelism.Resolve"/>'s choice), the
+    /// engine's threads (<see cref="NativeEngine.NumThreads"/>) shared among them.</summary>
     public static ProtocolSessionResult Run(string storePath, string resultsFolder, ProtocolOptions options,
-        IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default)
+        IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default, int jobs = 0)
     {
         using var store = OpenVerified(storePath);
-        var (plan, runner, manifest) = Prepare(store, storePath, resultsFolder, options, shard: null);
+        var (plan, runner, manifest) = Prepare(store, storePath, resultsFolder, options, shard: null, jobs);
         IReadOnlyList<string> figures = [];
         var run = RunAndReport(runner, manifest, progress, cancellation, reported => figures =
             Fig3Figures.WriteAll(Path.Combine(resultsFolder, FiguresFolder), reported.Reports.PerChild, plan.Cohort, store.IsSynthetic));
-        return new ProtocolSessionResult(run.Reports.Table, figures, plan.TotalFits, run.ResumedFits);
+        return new ProtocolSessionResult(run.Reports.Table, figures, plan.TotalFits, run.ResumedFits) { Parallelism = runner.Parallelism };
     }
 
     /// <summary>Trains shard <paramref name="shard"/>'s unfinished fits into the shared results folder (no reports:
     /// the same command without a shard writes them).</summary>
     public static ShardSessionResult RunShard(string storePath, string resultsFolder, ProtocolOptions options, Shard shard,
-        IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default)
+        IProgress<ProtocolProgress>? progress = null, CancellationToken cancellation = default, int jobs = 0)
     {
         using var store = OpenVerified(storePath);
-        var (plan, runner, manifest) = Prepare(store, storePath, resultsFolder, options, shard);
+        var (plan, runner, manifest) = Prepare(store, storePath, resultsFolder, options, shard, jobs);
         var run = runner.Run(manifest, progress, cancellation);
         return new ShardSessionResult(shard, run.Trained, run.Missing.Count, plan.TotalFits);
     }
@@ -50,17 +53,20 @@ public static class ProtocolSession
     private static FeatureStore OpenVerified(string storePath) => FeatureStore.Open(storePath, verifyChecksums: true);
 
     private static (ProtocolPlan, ProtocolRunner, ProtocolManifest) Prepare(FeatureStore store, string storePath,
-        string resultsFolder, ProtocolOptions options, Shard? shard)
+        string resultsFolder, ProtocolOptions options, Shard? shard, int jobs)
     {
         store.EnsureLabelled("the protocol");
         options = options with { Training = ResolveEngine(options.Training) };
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, storePath);
         var plan = ProtocolPlanner.Build(cohort, options with { Settings = WithAnalyses(options, cohort) });
-        var trainer = new GenNetTrainer(store, options.Training);
+
         var manifest = ProtocolManifest.For(plan, Path.GetFullPath(storePath), store.IsSynthetic);
         var keep = KeepCultureNet(plan, resultsFolder);
         if (plan.Options.Conventions == ProtocolConventions.Reference) keep += KeepReleasedWeights(plan, resultsFolder);
-        var runner = new ProtocolRunner(plan, trainer, resultsFolder) { Trained = keep, Shard = shard };
+        var parallelism = FitParallelism.Resolve(jobs, NativeEngine.NumThreads, plan.NetworkFitsPerRun,
+            sharedGemmThreads: options.Training.Backend == NativeBackends.OpenBlas);
+        var trainer = new GenNetTrainer(store, options.Training, parallelism.ThreadsPerFit);
+        var runner = new ProtocolRunner(plan, trainer, resultsFolder) { Trained = keep, Shard = shard, Parallelism = parallelism };
         return (plan, runner, manifest);
     }
 

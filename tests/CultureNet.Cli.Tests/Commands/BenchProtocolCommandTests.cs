@@ -13,7 +13,7 @@ public class BenchProtocolCommandTests
     public void Bench_protocol_reports_wall_time_against_the_flop_bound_and_the_pytorch_peer()
     {
         using var dir = new TempDir();
-        var run = CliProcess.Run("bench", "protocol", "--children-per-culture", "2", "--frames", "300", "--dim", "64", "--out", dir.Path);
+        var run = CliProcess.Run("bench", "protocol", "--children-per-culture", "2", "--frames", "300", "--dim", "64", "--out", dir.Path, "--jobs", "1");
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("SYNTHETIC", run.Stdout);
         string md = File.ReadAllText(dir.File("protocol-bench.md"));
@@ -52,6 +52,29 @@ public class BenchProtocolCommandTests
         Assert.Equal(4, (int)Value("pytorch", 1));
         Assert.True(Value("pytorch", 2) > 0 && Value("pytorch", 3) > 0);
     }
+
+    [Fact]
+    public void With_fits_at_once_the_bound_is_also_at_as_many_products_at_once()
+    {
+        using var dir = new TempDir();
+        var run = CliProcess.Run("bench", "protocol", "--children-per-culture", "2", "--frames", "200", "--dim", "64", "--out", dir.Path,
+            "--threads", "2", "--jobs", "2", "--torch", "none");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        string md = File.ReadAllText(dir.File("protocol-bench.md"));
+        Assert.Contains("engine threads 2 (2 fits at once x 1 thread)", md);
+        // No timing between fits (it would share the cores with the fits in training), so no per-fit bound.
+        var gemms = System.Text.RegularExpressions.Regex.Matches(md, @"\| (onednn|openblas) float32(, 2 products at once x 1 thread)? \| (\d+\.\d) \| - \| (\d+\.\d) \|");
+        Assert.Equal(3, gemms.Count);
+        Assert.Equal("onednn", Assert.Single(gemms, m => m.Groups[2].Success).Groups[1].Value);
+        double best = gemms.SelectMany(m => new[] { m.Groups[3].Value, m.Groups[4].Value }).Max(v => double.Parse(v, CultureInfo.InvariantCulture));
+        var rows = File.ReadAllLines(dir.File("protocol-bench.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(["culturenet-float32"], rows.Select(r => r[0]).ToArray());
+        Assert.Equal(best, double.Parse(rows[0][6], CultureInfo.InvariantCulture), 0.06);
+        Assert.Equal(4, WorkerLines(Path.Combine(dir.Path, "results")));
+    }
+
+    private static int WorkerLines(string results) =>
+        Directory.EnumerateFiles(Path.Combine(results, "workers"), "*.tsv").Sum(f => File.ReadAllLines(f).Length);
 
     [Fact]
     public void Bench_protocol_runs_the_chosen_backend_and_precision_and_names_it()

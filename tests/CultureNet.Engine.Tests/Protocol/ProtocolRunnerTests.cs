@@ -158,6 +158,65 @@ public sealed class ProtocolRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Fits_trained_at_once_are_each_trained_once_and_report_as_one_at_a_time()
+    {
+        var plan = Plan();
+        ProtocolSession.RunAndReport(new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("one")), Manifest(plan));
+        var trainer = new FakeTrainer(Cohort, busy: TimeSpan.FromMilliseconds(3));
+        var progress = new List<ProtocolProgress>();
+        var runner = new ProtocolRunner(plan, trainer, Folder("three")) { Parallelism = new FitParallelism(3, 1) };
+        ProtocolSession.RunAndReport(runner, Manifest(plan), new SyncProgress(progress));
+
+        Assert.Equal(3, trainer.MostAtOnce);
+        // A parent is trained before its dependents, once, and kept for them (never loaded back or trained again).
+        Assert.Equal(plan.NetworkFitsPerRun * 2, trainer.Trained.Count);
+        Assert.Equal(trainer.Trained.Count, trainer.Trained.Distinct().Count());
+        Assert.Empty(trainer.Loaded);
+        foreach (var run in plan.RunNumbers.Select(plan.GetRun))
+            foreach (var fit in run.Fits.Where(f => f.ParentKey is not null && run.Owns(f.ParentKey)))
+                Assert.True(trainer.Trained.IndexOf(fit.ParentKey!) < trainer.Trained.IndexOf(fit.Key), fit.Key);
+        Assert.False(Directory.Exists(Path.Combine(Folder("three"), ProtocolRunner.CheckpointsFolder)));
+        // Progress counts every fit once, in order, naming the fits in training.
+        Assert.Equal(Enumerable.Range(0, plan.TotalFits + 1), progress.Where(p => p.Current is null).Select(p => p.Done));
+        Assert.Contains(progress, p => p.Current?.Contains(", ") == true);
+        foreach (var report in Reports)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(Folder("one"), report)), File.ReadAllBytes(Path.Combine(Folder("three"), report)));
+    }
+
+    [Fact]
+    public void A_fit_failing_beside_others_stops_the_run_and_a_restart_finishes_it_identical()
+    {
+        var plan = Plan();
+        ProtocolSession.RunAndReport(new ProtocolRunner(plan, new FakeTrainer(Cohort), Folder("one")), Manifest(plan));
+        var crashing = new FakeTrainer(Cohort, failAfter: 20, busy: TimeSpan.FromMilliseconds(3));
+        Assert.Throws<FakeTrainer.SimulatedCrash>(() => ProtocolSession.RunAndReport(
+            new ProtocolRunner(plan, crashing, Folder("crashed")) { Parallelism = new FitParallelism(4, 1) }, Manifest(plan)));
+        // The other workers took no new fit after the failure: at most the three in training went on.
+        Assert.InRange(crashing.Trained.Count, 20, 23);
+        Assert.True(UnfinishedMarker.IsPresent(Folder("crashed")));
+        var finished = Directory.EnumerateFiles(Path.Combine(Folder("crashed"), ProtocolRunner.FitsFolder), "*.fit", SearchOption.AllDirectories)
+            .Select(Path.GetFileNameWithoutExtension).ToHashSet();
+
+        var second = new FakeTrainer(Cohort);
+        ProtocolSession.RunAndReport(new ProtocolRunner(plan, second, Folder("crashed")) { Parallelism = new FitParallelism(4, 1) }, Manifest(plan));
+        Assert.Empty(second.Trained.Intersect(finished));
+        foreach (var report in Reports)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(Folder("one"), report)), File.ReadAllBytes(Path.Combine(Folder("crashed"), report)));
+    }
+
+    [Fact]
+    public void Fits_at_once_default_to_one_per_thread_up_to_a_runs_fits()
+    {
+        Assert.Equal(new FitParallelism(2, 1), FitParallelism.Resolve(0, threads: 2, fitsPerRun: 10));
+        Assert.Equal(new FitParallelism(4, 4), FitParallelism.Resolve(0, threads: 16, fitsPerRun: 4));
+        Assert.Equal(new FitParallelism(1, 2), FitParallelism.Resolve(1, threads: 2, fitsPerRun: 10));
+        Assert.Equal(new FitParallelism(3, 1), FitParallelism.Resolve(3, threads: 2, fitsPerRun: 10));
+        Assert.Equal(new FitParallelism(1, 2), FitParallelism.Resolve(0, threads: 2, fitsPerRun: 10, sharedGemmThreads: true));
+        Assert.Equal(new FitParallelism(2, 1), FitParallelism.Resolve(2, threads: 2, fitsPerRun: 10, sharedGemmThreads: true));
+        Assert.Contains("--jobs -1", Assert.Throws<CultureNetException>(() => FitParallelism.Resolve(-1, 2, 10)).Message);
+    }
+
+    [Fact]
     public void Shard_assignment_keeps_parents_with_dependents_and_balances_cost()
     {
         var plan = Plan(runs: 3);

@@ -1,6 +1,7 @@
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Models;
+using CultureNet.Engine.Native;
 using CultureNet.Engine.Nn;
 using CultureNet.Engine.Nn.Callbacks;
 using CultureNet.Engine.Nn.Layers;
@@ -29,8 +30,11 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
     private readonly Matrix _features;
     private readonly Matrix _labels;
 
-    public GenNetTrainer(FeatureStore store, GenNetTrainingOptions? options = null)
+    /// <summary><paramref name="threadsPerFit"/>: engine threads of each fit, on the thread that trains it and predicts
+    /// with it (0: <see cref="NativeEngine.NumThreads"/>), for a runner training several fits at once.</summary>
+    public GenNetTrainer(FeatureStore store, GenNetTrainingOptions? options = null, int threadsPerFit = 0)
     {
+        ThreadsPerFit = threadsPerFit;
         store.EnsureLabelled("training");
         _store = store;
         Options = options ?? new GenNetTrainingOptions();
@@ -42,11 +46,13 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
     }
 
     public GenNetTrainingOptions Options { get; }
+    public int ThreadsPerFit { get; }
     public string ModelExtension => ".npz";
 
     public ITrainedModel Train(FitSpec fit, ITrainedModel? parent, CancellationToken cancellation)
     {
         if (fit.TrainRows.Length == 0) throw new CultureNetException($"fit {fit.Key}: no training rows");
+        using var threads = NativeEngine.ThreadsOnThisThread(ThreadsPerFit);
         return fit.Kind switch
         {
             FitKind.GenNet => TrainGenNet(fit, cancellation),
@@ -57,7 +63,7 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
     }
 
     public ITrainedModel Load(string path) =>
-        new GenNetModel(GenNet.FromWeightFile(path, Options.Backend, Options.EffectivePolicy), _features, FitSummary.None);
+        new GenNetModel(GenNet.FromWeightFile(path, Options.Backend, Options.EffectivePolicy), _features, FitSummary.None, ThreadsPerFit);
 
     private ITrainedModel TrainGenNet(FitSpec fit, CancellationToken cancellation)
     {
@@ -65,7 +71,7 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
         try
         {
             var summary = Fit(model, _features, _labels, fit, cancellation);
-            return new GenNetModel(model, _features, summary);
+            return new GenNetModel(model, _features, summary, ThreadsPerFit);
         }
         catch
         {
@@ -76,12 +82,18 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
 
     private ITrainedModel TrainLastLayer(FitSpec fit, GenNetModel parent, CancellationToken cancellation)
     {
-        var weights = parent.Model.GetWeights();
         int below = parent.Model.Layers.Count - 2;
         int width = parent.Model.Layers[below].Units;
         // Frozen layers 1–4 applied once to the rows this fit reads; the last layer trains on that.
         var rows = fit.TrainRows.Concat(fit.ValidationRows).Distinct().Order().ToArray();
-        var cached = new Matrix(parent.Model.Activations(below, _features.Take(ToLong(rows))), rows.Length, width);
+        float[][] weights;
+        Matrix cached;
+        // Dependents of one parent may train at once; its forward pass uses the network's own buffers.
+        lock (parent)
+        {
+            weights = parent.Model.GetWeights();
+            cached = new Matrix(parent.Model.Activations(below, _features.Take(ToLong(rows))), rows.Length, width);
+        }
         var position = new Dictionary<int, long>(rows.Length);
         for (int i = 0; i < rows.Length; i++) position[rows[i]] = i;
         var cachedLabels = Matrix.Column(rows.Select(r => _store.Labels[r]).ToArray());
@@ -102,7 +114,7 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
         weights[^2] = headWeights[0];
         weights[^1] = headWeights[1];
         model.SetWeights(weights);
-        return new GenNetModel(model, _features, summary);
+        return new GenNetModel(model, _features, summary, ThreadsPerFit);
     }
 
     private FitSummary Fit(Sequential model, Matrix x, Matrix y, FitSpec fit, CancellationToken cancellation)
@@ -148,11 +160,17 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
     }
 
     /// <summary>A trained GenNet; predicts store rows.</summary>
-    internal sealed class GenNetModel(Sequential model, Matrix features, FitSummary summary) : ITrainedModel
+    internal sealed class GenNetModel(Sequential model, Matrix features, FitSummary summary, int threads) : ITrainedModel
     {
         public Sequential Model { get; } = model;
         public FitSummary Summary { get; } = summary;
-        public float[] Predict(int[] rows) => Model.Predict(features.Take(ToLong(rows)));
+
+        public float[] Predict(int[] rows)
+        {
+            using var scope = NativeEngine.ThreadsOnThisThread(threads);
+            return Model.Predict(features.Take(ToLong(rows)));
+        }
+
         public void Save(string path) => Model.Save(path);
         public void Dispose() => Model.Dispose();
     }

@@ -14,7 +14,9 @@ public interface IFitTrainer
 
     /// <summary>Trains <paramref name="fit"/>: a fresh GenNet for <see cref="FitKind.GenNet"/>, or for
     /// <see cref="FitKind.LastLayer"/> a copy of <paramref name="parent"/> with layers 1–4 frozen and a fresh optimizer.
-    /// <paramref name="parent"/> must not be modified.</summary>
+    /// <paramref name="parent"/> must not be modified. Called from several threads at once when the runner trains
+    /// several fits at once (<see cref="ProtocolRunner.Parallelism"/>); a parent shared by such calls is read under its own lock
+    /// (the runner disposes it under that lock too).</summary>
     ITrainedModel Train(FitSpec fit, ITrainedModel? parent, CancellationToken cancellation);
 
     /// <summary>Loads a model written by <see cref="ITrainedModel.Save"/>, bit for bit.</summary>

@@ -1,6 +1,8 @@
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.IO;
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace CultureNet.Engine.Protocol.Running;
 
@@ -42,6 +44,11 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
     /// <summary>How often a run without a shard looks again at fits other processes hold.</summary>
     public TimeSpan WaitInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Fits trained at once, each on a thread of its own (one job: one after another on the calling thread);
+    /// the trainer and <see cref="Trained"/> are then called from several threads. The trainer gives each fit its
+    /// <see cref="FitParallelism.ThreadsPerFit"/> (GenNetTrainer's threadsPerFit).</summary>
+    public FitParallelism Parallelism { get; init; } = new(1, 1);
+
     /// <summary>Called with every network this process trains, before its result is recorded (e.g. to keep models).</summary>
     public Action<FitSpec, ITrainedModel>? Trained { get; init; }
 
@@ -68,8 +75,8 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
         var finishedByRun = plan.RunNumbers.ToDictionary(n => n, n => Finished(plan.GetRun(n)));
         int total = mine?.Count ?? plan.TotalFits;
         int resumed = finishedByRun.Values.Sum(f => mine is null ? f.Count : f.Keys.Count(mine.Contains));
-        int done = resumed;
-        progress?.Report(new ProtocolProgress(done, total, resumed, null, clock.Elapsed));
+        var counter = new ProgressCounter(progress, total, resumed, clock);
+        counter.Report(null);
 
         foreach (int runNumber in plan.RunNumbers)
         {
@@ -79,28 +86,9 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
             using var models = new ModelCache();
             while (todo.Count > 0)
             {
-                var deferred = new List<FitSpec>();
-                var waiting = new HashSet<string>();
-                foreach (var fit in todo)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    // A fit whose parent another process is training waits for it, like the parent.
-                    var result = fit.ParentKey is { } p && waiting.Contains(p) ? null : TryExecute(run, fit, models, finished, log, progress,
-                        () => new ProtocolProgress(done, total, resumed, fit.Key, clock.Elapsed), cancellation);
-                    if (result is null)
-                    {
-                        deferred.Add(fit);
-                        waiting.Add(fit.Key);
-                        continue;
-                    }
-                    finished[fit.Key] = result;
-                    done++;
-                    progress?.Report(new ProtocolProgress(done, total, resumed, null, clock.Elapsed));
-                    if (fit.ParentKey is { } parent && run.Owns(parent)) ReleaseIfDone(run, run[parent], finished, models);
-                }
-                todo = deferred;
+                todo = TrainPass(run, todo, models, finished, log, counter, cancellation);
                 if (todo.Count == 0 || Shard is not null) break;
-                progress?.Report(new ProtocolProgress(done, total, resumed, $"waiting for {todo[0].Key} ({FileLease.Holder(ClaimName(todo[0]))?.Owner.ToString() ?? "released"})", clock.Elapsed));
+                counter.Report($"waiting for {todo[0].Key} ({FileLease.Holder(ClaimName(todo[0]))?.Owner.ToString() ?? "released"})");
                 cancellation.WaitHandle.WaitOne(WaitInterval);
             }
             if (!run.IsShared) foreach (var fit in run.Fits.Where(f => run.HasDependents(f.Key))) ReleaseIfDone(run, fit, finished, models);
@@ -159,9 +147,9 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
     }
 
     /// <summary>The fits of a run whose result file exists, is intact and matches the plan.</summary>
-    private Dictionary<string, FitResult> Finished(RunPlan run)
+    private ConcurrentDictionary<string, FitResult> Finished(RunPlan run)
     {
-        var finished = new Dictionary<string, FitResult>();
+        var finished = new ConcurrentDictionary<string, FitResult>();
         foreach (var fit in run.Fits)
             if (ReadResult(fit) is { } existing) finished[fit.Key] = existing;
         return finished;
@@ -171,17 +159,70 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
         FitResultFile.TryRead(ResultPath(fit)) is { } existing && existing.Key == fit.Key
         && existing.Fingerprint == FitFingerprint.Of(fit, plan.Cohort, plan.Options.Training) ? existing : null;
 
+    /// <summary>
+    /// One pass over <paramref name="todo"/> by <see cref="Parallelism"/>'s workers (the calling thread alone for one); returns
+    /// the fits deferred because another process holds them or their parent, in plan order. The first failure stops the
+    /// other workers' fits at their next epoch and is rethrown.
+    /// </summary>
+    private List<FitSpec> TrainPass(RunPlan run, List<FitSpec> todo, ModelCache models,
+        ConcurrentDictionary<string, FitResult> finished, WorkerLog log, ProgressCounter counter, CancellationToken cancellation)
+    {
+        var queue = new FitQueue(todo);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var stop = stopping.Token.Register(queue.Stop);
+        ExceptionDispatchInfo? failure = null;
+        void Work()
+        {
+            while (queue.Take() is { } fit)
+            {
+                FitResult? result;
+                try
+                {
+                    result = TryExecute(run, fit, models, finished, log, () => counter.Report(queue.Training), stopping.Token);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
+                    stopping.Cancel();
+                    return;
+                }
+                if (result is null)
+                {
+                    queue.Postpone(fit);
+                    continue;
+                }
+                queue.Finish(fit, () =>
+                {
+                    finished[fit.Key] = result;
+                    counter.Finished();
+                    if (fit.ParentKey is { } parent && run.Owns(parent)) ReleaseIfDone(run, run[parent], finished, models);
+                });
+            }
+        }
+        int workers = Math.Min(Parallelism.Jobs, todo.Count);
+        if (workers <= 1) Work();
+        else
+        {
+            var threads = Enumerable.Range(1, workers).Select(i => new Thread(Work) { Name = $"protocol worker {i}", IsBackground = true }).ToArray();
+            foreach (var thread in threads) thread.Start();
+            foreach (var thread in threads) thread.Join();
+        }
+        failure?.Throw();
+        cancellation.ThrowIfCancellationRequested();
+        return queue.Deferred;
+    }
+
     /// <summary>Claims, trains and records one fit; null when another live process holds it (or took it over from this
     /// one). A fit that another process finished meanwhile is read, not trained.</summary>
-    private FitResult? TryExecute(RunPlan run, FitSpec fit, ModelCache models, Dictionary<string, FitResult> finished,
-        WorkerLog log, IProgress<ProtocolProgress>? progress, Func<ProtocolProgress> starting, CancellationToken cancellation)
+    private FitResult? TryExecute(RunPlan run, FitSpec fit, ModelCache models, ConcurrentDictionary<string, FitResult> finished,
+        WorkerLog log, Action starting, CancellationToken cancellation)
     {
         if (ReadResult(fit) is { } done) return done;
         using var lease = FileLease.TryAcquire(ClaimName(fit), Leases);
         if (lease is null) return null;
         // The holder before us may have just finished it.
         if (ReadResult(fit) is { } justDone) return justDone;
-        progress?.Report(starting());
+        starting();
         var clock = Stopwatch.StartNew();
         var result = Execute(run, fit, models, finished, cancellation);
         // Judged dead (no heartbeat) and taken over: the new holder publishes. Results are deterministic, so a
@@ -192,7 +233,7 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
         return result;
     }
 
-    private FitResult Execute(RunPlan run, FitSpec fit, ModelCache models, Dictionary<string, FitResult> finished,
+    private FitResult Execute(RunPlan run, FitSpec fit, ModelCache models, ConcurrentDictionary<string, FitResult> finished,
         CancellationToken cancellation)
     {
         ulong fingerprint = FitFingerprint.Of(fit, plan.Cohort, plan.Options.Training);
@@ -228,6 +269,12 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
     /// <summary>A parent's model: in memory, else its checkpoint, else trained again (deterministic) without rewriting its result.</summary>
     private ITrainedModel ModelFor(RunPlan run, FitSpec fit, ModelCache models, CancellationToken cancellation)
     {
+        // One worker at a time: two dependents of one parent load (or retrain) it once.
+        lock (models) return LoadOrTrain(run, fit, models, cancellation);
+    }
+
+    private ITrainedModel LoadOrTrain(RunPlan run, FitSpec fit, ModelCache models, CancellationToken cancellation)
+    {
         if (models.TryGet(fit.Key, out var cached)) return cached;
         string checkpoint = CheckpointPath(fit);
         ITrainedModel model;
@@ -247,11 +294,11 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
     }
 
     /// <summary>Whether every fit that starts from <paramref name="parent"/> has its result file (by this process or another).</summary>
-    private bool DependentsFinished(RunPlan run, FitSpec parent, Dictionary<string, FitResult> finished) =>
+    private bool DependentsFinished(RunPlan run, FitSpec parent, ConcurrentDictionary<string, FitResult> finished) =>
         run.Fits.Where(f => f.ParentKey == parent.Key).All(f => finished.ContainsKey(f.Key) || File.Exists(ResultPath(f)));
 
     /// <summary>Drops a parent's model and checkpoint once all its dependents are finished; nobody needs them after that.</summary>
-    private void ReleaseIfDone(RunPlan run, FitSpec parent, Dictionary<string, FitResult> finished, ModelCache models)
+    private void ReleaseIfDone(RunPlan run, FitSpec parent, ConcurrentDictionary<string, FitResult> finished, ModelCache models)
     {
         if (!DependentsFinished(run, parent, finished)) return;
         models.Remove(parent.Key);
@@ -265,24 +312,56 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
         e.TestRows.Select(plan.Cohort.Label).ToArray(),
         predictions);
 
-    /// <summary>Trained parent models kept for their dependents; disposes what it holds.</summary>
+    /// <summary>Trained parent models kept for their dependents; disposes what it holds. Thread-safe: the lock is the
+    /// cache itself, and a model is disposed under its own lock, which a trainer reading a parent holds.</summary>
     private sealed class ModelCache : IDisposable
     {
         private readonly Dictionary<string, ITrainedModel> _models = new();
 
-        public bool TryGet(string key, out ITrainedModel model) => _models.TryGetValue(key, out model!);
+        public bool TryGet(string key, out ITrainedModel model)
+        {
+            lock (this) return _models.TryGetValue(key, out model!);
+        }
 
-        public void Add(string key, ITrainedModel model) => _models[key] = model;
+        public void Add(string key, ITrainedModel model)
+        {
+            lock (this) _models[key] = model;
+        }
 
         public void Remove(string key)
         {
-            if (_models.Remove(key, out var model)) model.Dispose();
+            ITrainedModel? model;
+            lock (this) _models.Remove(key, out model);
+            if (model is not null) lock (model) model.Dispose();
         }
 
         public void Dispose()
         {
-            foreach (var model in _models.Values) model.Dispose();
-            _models.Clear();
+            lock (this)
+            {
+                foreach (var model in _models.Values) model.Dispose();
+                _models.Clear();
+            }
+        }
+    }
+
+    /// <summary>Fits done of the total, reported one at a time from any worker.</summary>
+    private sealed class ProgressCounter(IProgress<ProtocolProgress>? progress, int total, int resumed, Stopwatch clock)
+    {
+        private int _done = resumed;
+
+        public void Finished()
+        {
+            lock (this)
+            {
+                _done++;
+                progress?.Report(new ProtocolProgress(_done, total, resumed, null, clock.Elapsed));
+            }
+        }
+
+        public void Report(string? current)
+        {
+            lock (this) progress?.Report(new ProtocolProgress(_done, total, resumed, current, clock.Elapsed));
         }
     }
 }

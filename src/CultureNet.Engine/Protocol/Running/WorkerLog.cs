@@ -15,19 +15,25 @@ public sealed class WorkerLog(string folder)
     private readonly string _path = Path.Combine(folder, FolderName,
         $"{ProcessIdentity.Current.Host}.{ProcessIdentity.Current.Pid}.{ProcessIdentity.Current.StartTicks}.tsv");
 
+    private readonly object _gate = new();
+
     /// <summary>Fits recorded by this process.</summary>
     public int Count { get; private set; }
 
+    /// <summary>Appends a line; the process's workers (fits trained at once) take turns.</summary>
     public void Record(string key, TimeSpan elapsed)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        using (var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read))
-        using (var writer = new StreamWriter(stream) { NewLine = "\n" })
+        lock (_gate)
         {
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{key}\t{elapsed.TotalSeconds:F3}\t{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}"));
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            using (var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read))
+            using (var writer = new StreamWriter(stream) { NewLine = "\n" })
+            {
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{key}\t{elapsed.TotalSeconds:F3}\t{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}"));
+            }
+            Count++;
         }
-        Count++;
     }
 
     /// <summary>Every key recorded in the folder's worker logs, once per recording.</summary>
