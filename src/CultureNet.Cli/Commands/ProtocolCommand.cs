@@ -25,7 +25,7 @@ public static class ProtocolCommand
         var conventions = ConventionsOption();
         var analyses = new Option<string>("--analyses") { Description = "fig3: also run the Fig. 3 analyses of M1 and M6 (more fits); none: only the settings", DefaultValueFactory = _ => "fig3" };
         var shard = new Option<string?>("--shard") { Description = "I/N: train only shard I of N into the shared --out folder (any number of processes, hosts over a shared file system); then run the command without --shard to finish and write the reports" };
-        var threads = new Option<int>("--threads") { Description = "engine threads in all (0 = all cores the process may use); the results do not depend on it", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "engine threads in all (0 = all cores the process may use); on onednn the results do not depend on it (on openblas give every process of one folder the same)", DefaultValueFactory = _ => 0 };
         var jobs = JobsOption();
         var engine = new EngineOptions();
         var command = new Command("protocol", "Run the evaluation protocol (Table II and Fig. 3) over a feature store; resumable")
