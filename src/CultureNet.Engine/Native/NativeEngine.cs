@@ -35,10 +35,17 @@ public static class NativeEngine
     /// process-wide.</summary>
     public static ThreadScope ThreadsOnThisThread(int threads)
     {
-        EnsureLoaded();
         if (threads <= 0) return default;
-        NativeMethods.SetThreadNumThreads(threads);
+        SetThreadsOnThisThread(threads);
         return new ThreadScope(true);
+    }
+
+    /// <summary>The calling thread's own thread count, changed in place (&lt;= 0: <see cref="NumThreads"/> again), e.g.
+    /// between the epochs of a fit inside a <see cref="ThreadsOnThisThread"/> scope.</summary>
+    public static void SetThreadsOnThisThread(int threads)
+    {
+        EnsureLoaded();
+        NativeMethods.SetThreadNumThreads(threads);
     }
 
     /// <summary>Ends a <see cref="ThreadsOnThisThread"/> setting on the thread that made it.</summary>

@@ -65,7 +65,7 @@ public static class ProtocolSession
         if (plan.Options.Conventions == ProtocolConventions.Reference) keep += KeepReleasedWeights(plan, resultsFolder);
         var parallelism = FitParallelism.Resolve(jobs, NativeEngine.NumThreads, plan.NetworkFitsPerRun,
             sharedGemmThreads: options.Training.Backend == NativeBackends.OpenBlas);
-        var trainer = new GenNetTrainer(store, options.Training, parallelism.ThreadsPerFit);
+        var trainer = new GenNetTrainer(store, options.Training, new ThreadShare(NativeEngine.NumThreads));
         var runner = new ProtocolRunner(plan, trainer, resultsFolder) { Trained = keep, Shard = shard, Parallelism = parallelism };
         return (plan, runner, manifest);
     }

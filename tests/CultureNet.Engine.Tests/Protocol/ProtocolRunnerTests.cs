@@ -217,6 +217,26 @@ public sealed class ProtocolRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Fits_training_at_once_share_the_threads_and_one_left_alone_takes_them_all()
+    {
+        var share = new ThreadShare(8);
+        Assert.Equal(8, share.PerFit);
+        var a = share.Training();
+        Assert.Equal(8, share.PerFit);
+        var b = share.Training();
+        var c = share.Training();
+        Assert.Equal(2, share.PerFit);
+        c.Dispose();
+        b.Dispose();
+        Assert.Equal(8, share.PerFit);
+        var more = Enumerable.Range(0, 11).Select(_ => share.Training()).ToArray();
+        Assert.Equal(1, share.PerFit);
+        foreach (var s in more) s.Dispose();
+        a.Dispose();
+        Assert.Equal(8, share.PerFit);
+    }
+
+    [Fact]
     public void Shard_assignment_keeps_parents_with_dependents_and_balances_cost()
     {
         var plan = Plan(runs: 3);

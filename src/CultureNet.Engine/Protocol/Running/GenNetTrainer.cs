@@ -30,11 +30,12 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
     private readonly Matrix _features;
     private readonly Matrix _labels;
 
-    /// <summary><paramref name="threadsPerFit"/>: engine threads of each fit, on the thread that trains it and predicts
-    /// with it (0: <see cref="NativeEngine.NumThreads"/>), for a runner training several fits at once.</summary>
-    public GenNetTrainer(FeatureStore store, GenNetTrainingOptions? options = null, int threadsPerFit = 0)
+    /// <summary><paramref name="threads"/>: the engine threads the fits training at once share, set on the thread that
+    /// trains a fit and predicts with it and looked up again every epoch (null: <see cref="NativeEngine.NumThreads"/>
+    /// for each), for a runner training several fits at once.</summary>
+    public GenNetTrainer(FeatureStore store, GenNetTrainingOptions? options = null, ThreadShare? threads = null)
     {
-        ThreadsPerFit = threadsPerFit;
+        Threads = threads;
         store.EnsureLabelled("training");
         _store = store;
         Options = options ?? new GenNetTrainingOptions();
@@ -46,13 +47,14 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
     }
 
     public GenNetTrainingOptions Options { get; }
-    public int ThreadsPerFit { get; }
+    public ThreadShare? Threads { get; }
     public string ModelExtension => ".npz";
 
     public ITrainedModel Train(FitSpec fit, ITrainedModel? parent, CancellationToken cancellation)
     {
         if (fit.TrainRows.Length == 0) throw new CultureNetException($"fit {fit.Key}: no training rows");
-        using var threads = NativeEngine.ThreadsOnThisThread(ThreadsPerFit);
+        using var training = Threads?.Training();
+        using var threads = NativeEngine.ThreadsOnThisThread(Threads?.PerFit ?? 0);
         return fit.Kind switch
         {
             FitKind.GenNet => TrainGenNet(fit, cancellation),
@@ -63,7 +65,7 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
     }
 
     public ITrainedModel Load(string path) =>
-        new GenNetModel(GenNet.FromWeightFile(path, Options.Backend, Options.EffectivePolicy), _features, FitSummary.None, ThreadsPerFit);
+        new GenNetModel(GenNet.FromWeightFile(path, Options.Backend, Options.EffectivePolicy), _features, FitSummary.None, Threads);
 
     private ITrainedModel TrainGenNet(FitSpec fit, CancellationToken cancellation)
     {
@@ -71,7 +73,7 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
         try
         {
             var summary = Fit(model, _features, _labels, fit, cancellation);
-            return new GenNetModel(model, _features, summary, ThreadsPerFit);
+            return new GenNetModel(model, _features, summary, Threads);
         }
         catch
         {
@@ -114,7 +116,7 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
         weights[^2] = headWeights[0];
         weights[^1] = headWeights[1];
         model.SetWeights(weights);
-        return new GenNetModel(model, _features, summary, ThreadsPerFit);
+        return new GenNetModel(model, _features, summary, Threads);
     }
 
     private FitSummary Fit(Sequential model, Matrix x, Matrix y, FitSpec fit, CancellationToken cancellation)
@@ -122,6 +124,7 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
         model.Compile(optimizer: new Adadelta(lr: Options.LearningRate), loss: "mse", metrics: ["mae"]);
         var train = ToLong(fit.TrainRows);
         var callbacks = new List<Callback> { new CancellationCallback(cancellation) };
+        if (Threads is not null) callbacks.Add(new ThreadShareCallback(Threads));
         (Matrix, Matrix)? validation = null;
         if (fit.ValidationRows.Length > 0)
         {
@@ -159,15 +162,21 @@ public sealed unsafe class GenNetTrainer : IFitTrainer
         public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) => token.ThrowIfCancellationRequested();
     }
 
+    /// <summary>Takes the fit's share of the threads again before every epoch (more once other fits have ended).</summary>
+    private sealed class ThreadShareCallback(ThreadShare share) : Callback
+    {
+        public override void OnEpochBegin(int epoch) => NativeEngine.SetThreadsOnThisThread(share.PerFit);
+    }
+
     /// <summary>A trained GenNet; predicts store rows.</summary>
-    internal sealed class GenNetModel(Sequential model, Matrix features, FitSummary summary, int threads) : ITrainedModel
+    internal sealed class GenNetModel(Sequential model, Matrix features, FitSummary summary, ThreadShare? threads) : ITrainedModel
     {
         public Sequential Model { get; } = model;
         public FitSummary Summary { get; } = summary;
 
         public float[] Predict(int[] rows)
         {
-            using var scope = NativeEngine.ThreadsOnThisThread(threads);
+            using var scope = NativeEngine.ThreadsOnThisThread(threads?.PerFit ?? 0);
             return Model.Predict(features.Take(ToLong(rows)));
         }
 

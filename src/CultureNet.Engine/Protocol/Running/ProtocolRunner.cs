@@ -46,7 +46,7 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
 
     /// <summary>Fits trained at once, each on a thread of its own (one job: one after another on the calling thread);
     /// the trainer and <see cref="Trained"/> are then called from several threads. The trainer gives each fit its
-    /// <see cref="FitParallelism.ThreadsPerFit"/> (GenNetTrainer's threadsPerFit).</summary>
+    /// share of the threads (GenNetTrainer's <see cref="ThreadShare"/>).</summary>
     public FitParallelism Parallelism { get; init; } = new(1, 1);
 
     /// <summary>Called with every network this process trains, before its result is recorded (e.g. to keep models).</summary>
