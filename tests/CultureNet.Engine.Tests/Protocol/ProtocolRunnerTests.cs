@@ -205,6 +205,26 @@ public sealed class ProtocolRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_failure_recording_a_fit_on_a_worker_thread_is_rethrown_to_the_caller()
+    {
+        // Recording a finished fit (progress, releasing its parent) runs on the worker's thread too: a failure there must
+        // reach the caller, not end the process.
+        var plan = Plan(runs: 1);
+        var failing = new FailingProgress(failAt: 5);
+        var e = Assert.Throws<IOException>(() => new ProtocolRunner(plan, new FakeTrainer(Cohort, busy: TimeSpan.FromMilliseconds(2)), Folder("p"))
+            { Parallelism = new FitParallelism(2, 1) }.Run(Manifest(plan), failing));
+        Assert.Equal("progress sink failed", e.Message);
+    }
+
+    private sealed class FailingProgress(int failAt) : IProgress<ProtocolProgress>
+    {
+        public void Report(ProtocolProgress value)
+        {
+            if (value.Current is null && value.Done == failAt) throw new IOException("progress sink failed");
+        }
+    }
+
+    [Fact]
     public void Fits_at_once_default_to_one_per_thread_up_to_a_runs_fits()
     {
         Assert.Equal(new FitParallelism(2, 1), FitParallelism.Resolve(0, threads: 2, fitsPerRun: 10));

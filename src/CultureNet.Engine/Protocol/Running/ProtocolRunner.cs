@@ -171,32 +171,31 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var stop = stopping.Token.Register(queue.Stop);
         ExceptionDispatchInfo? failure = null;
+        // Everything a worker does is inside the try: an exception escaping a thread of its own would end the process.
         void Work()
         {
-            while (queue.Take() is { } fit)
+            try
             {
-                FitResult? result;
-                try
+                while (queue.Take() is { } fit)
                 {
-                    result = TryExecute(run, fit, models, finished, log, () => counter.Report(queue.Training), stopping.Token);
+                    var result = TryExecute(run, fit, models, finished, log, () => counter.Report(queue.Training), stopping.Token);
+                    if (result is null)
+                    {
+                        queue.Postpone(fit);
+                        continue;
+                    }
+                    queue.Finish(fit, () =>
+                    {
+                        finished[fit.Key] = result;
+                        counter.Finished();
+                        if (fit.ParentKey is { } parent && run.Owns(parent)) ReleaseIfDone(run, run[parent], finished, models);
+                    });
                 }
-                catch (Exception e)
-                {
-                    Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
-                    stopping.Cancel();
-                    return;
-                }
-                if (result is null)
-                {
-                    queue.Postpone(fit);
-                    continue;
-                }
-                queue.Finish(fit, () =>
-                {
-                    finished[fit.Key] = result;
-                    counter.Finished();
-                    if (fit.ParentKey is { } parent && run.Owns(parent)) ReleaseIfDone(run, run[parent], finished, models);
-                });
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
+                stopping.Cancel();
             }
         }
         int workers = Math.Min(Parallelism.Jobs, todo.Count);
