@@ -49,11 +49,11 @@ public sealed record ProtocolBenchmarkResult(
     ProtocolBenchmarkOptions Options, string EngineName, string BackendInfo, int Threads, IReadOnlyDictionary<string, GemmRate> GemmGflops,
     int Fits, BoundedTime Engine, BoundedTime? Torch, int TorchFolds, double FullProtocolHours, BoundedTime? EngineLocal = null)
 {
-    /// <summary>PyTorch's wall time over the engine's on the same M1 folds (&gt; 1: the engine is faster); null without a
-    /// peer or when the run trained other settings than M1 alone (then the two did different work).</summary>
     /// <summary>How the protocol shared the engine's threads among its fits.</summary>
     public FitParallelism Parallelism { get; init; } = new(1, 1);
 
+    /// <summary>PyTorch's wall time over the engine's on the same M1 folds (&gt; 1: the engine is faster); null without a
+    /// peer or when the run trained other settings than M1 alone (then the two did different work).</summary>
     public double? TorchWallRatio => Torch is { } t && Options.Settings.Trim() == "M1" ? t.WallSeconds / Engine.WallSeconds : null;
 }
 
@@ -91,9 +91,8 @@ public static class ProtocolBenchmark
         {
             Settings = SettingVariant.ParseList(options.Settings), Runs = 1, Fig3Analyses = false, Training = training,
         };
-        int networkFits = Plan(store, protocol).NetworkFitsPerRun;
-        var parallelism = FitParallelism.Resolve(options.Jobs, NativeEngine.NumThreads, networkFits,
-            sharedGemmThreads: training.Backend == NativeBackends.OpenBlas);
+        var plan = Plan(store, protocol);
+        var parallelism = ProtocolSession.ParallelismFor(options.Jobs, plan);
 
         // The bound is at the best fp32 GEMM of any backend here (docs/cost-model.md), whatever the protocol runs on:
         // one product on all threads and, when fits train at once, as many products at once on their threads. Timed
@@ -104,7 +103,7 @@ public static class ProtocolBenchmark
         say?.Invoke("measuring the fp32 GEMM rates at GenNet's fc1 shape (oneDNN matmul, OpenBLAS cblas_sgemm)");
         // Fits at once leave no moment between fits to time in: the timings before and after then take as many groups
         // as a run of one fit at a time takes in all (7 before, 3 after each fit, 7 after), so the bound is as strict.
-        var probes = GemmProbes(parallelism, parallelism.Jobs == 1 ? ProbeGroups : (2 * ProbeGroups + GroupsBetweenFits * networkFits) / 2);
+        var probes = GemmProbes(parallelism, parallelism.Jobs == 1 ? ProbeGroups : (2 * ProbeGroups + GroupsBetweenFits * plan.NetworkFitsPerRun) / 2);
         var before = probes.Select(p => p.Time()).ToArray();
         int fastest = Array.IndexOf(before, before.Max());
         var between = parallelism.Jobs == 1 ? new GemmBetweenFits(progress, probes[fastest].Case) : null;
@@ -116,7 +115,7 @@ public static class ProtocolBenchmark
         var gemm = probes.Select((p, i) => (p, i)).ToDictionary(x => x.p.Name,
             x => new GemmRate(before[x.i], x.i == fastest && between is { After.Count: > 0 } ? between.Best : null, x.p.Time()));
         double rate = gemm.Values.Max(g => g.Best) * 1e9;
-        var (fits, flopByFit) = EngineFlop(store, results, protocol, options.Dim);
+        var (fits, flopByFit) = EngineFlop(plan, results, options.Dim);
         double flop = flopByFit.Values.Sum();
         var engine = new BoundedTime(wall, flop, flop / rate);
         // Each fit against the rate timed beside it (the faster of the timings just before and just after it): what the
@@ -195,9 +194,8 @@ public static class ProtocolBenchmark
     }
 
     /// <summary>The fits' FLOPs from the plan's rows and each result's trained epochs, by fit key.</summary>
-    private static (int Fits, Dictionary<string, double> Flop) EngineFlop(string storePath, string results, ProtocolOptions protocol, int dim)
+    private static (int Fits, Dictionary<string, double> Flop) EngineFlop(ProtocolPlan plan, string results, int dim)
     {
-        var plan = Plan(storePath, protocol);
         double macs = GenNetCost.MacsPerSample(dim);
         var flop = new Dictionary<string, double>();
         int fits = 0;

@@ -59,16 +59,21 @@ public static class ProtocolSession
         options = options with { Training = ResolveEngine(options.Training) };
         var cohort = CohortMetadata.FromColumns(store.Cultures, store.Children, store.Frames, store.Labels, storePath);
         var plan = ProtocolPlanner.Build(cohort, options with { Settings = WithAnalyses(options, cohort) });
-
         var manifest = ProtocolManifest.For(plan, Path.GetFullPath(storePath), store.IsSynthetic);
         var keep = KeepCultureNet(plan, resultsFolder);
         if (plan.Options.Conventions == ProtocolConventions.Reference) keep += KeepReleasedWeights(plan, resultsFolder);
-        var parallelism = FitParallelism.Resolve(jobs, NativeEngine.NumThreads, plan.NetworkFitsPerRun,
-            sharedGemmThreads: options.Training.Backend == NativeBackends.OpenBlas);
-        var trainer = new GenNetTrainer(store, options.Training, new ThreadShare(NativeEngine.NumThreads));
-        var runner = new ProtocolRunner(plan, trainer, resultsFolder) { Trained = keep, Shard = shard, Parallelism = parallelism };
+        var threads = NativeEngine.NumThreads;
+        var trainer = new GenNetTrainer(store, options.Training, new ThreadShare(threads));
+        var runner = new ProtocolRunner(plan, trainer, resultsFolder) { Trained = keep, Shard = shard, Parallelism = ParallelismFor(jobs, plan, threads) };
         return (plan, runner, manifest);
     }
+
+    /// <summary>How a process running <paramref name="plan"/> trains its fits at once (<paramref name="jobs"/> 0: the
+    /// default), over <paramref name="threads"/> engine threads (0: <see cref="NativeEngine.NumThreads"/>); the plan's
+    /// backend must be resolved (<see cref="ResolveEngine"/>), as openblas trains one fit at a time by default.</summary>
+    public static FitParallelism ParallelismFor(int jobs, ProtocolPlan plan, int threads = 0) =>
+        FitParallelism.Resolve(jobs, threads > 0 ? threads : NativeEngine.NumThreads, plan.NetworkFitsPerRun,
+            sharedGemmThreads: plan.Options.Training.Backend == NativeBackends.OpenBlas);
 
     /// <summary>The training options with the backend resolved (the default named, so protocol.json records what
     /// runs) and the policy fixed; a backend or precision this host cannot run fails here, before anything is written.</summary>

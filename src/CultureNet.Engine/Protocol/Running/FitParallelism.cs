@@ -2,10 +2,11 @@ namespace CultureNet.Engine.Protocol.Running;
 
 /// <summary>
 /// How one process spends its engine threads on a protocol: <see cref="Jobs"/> fits trained at once, each with
-/// <see cref="ThreadsPerFit"/> threads while all of them train (<see cref="ThreadShare"/> gives more to fewer). A fit's batch-128 products are small: two threads on one fit wait on each
-/// other (the slower core sets the pace) and leave the optimizer's memory-bound update unoverlapped, while two fits of
-/// one thread each keep both cores computing (docs/cost-model.md). The engine's results do not depend on its thread
-/// count, so neither do the protocol's on this choice.
+/// <see cref="ThreadsPerFit"/> threads while all of them train (<see cref="ThreadShare"/> gives more to fewer). A fit's
+/// batch-128 products are small: two threads on one fit wait on each other (the slower core sets the pace) and leave
+/// the optimizer's memory-bound update unoverlapped, while two fits of one thread each keep both cores computing
+/// (docs/cost-model.md). On onednn the engine's results do not depend on its thread count, so neither do the
+/// protocol's on this choice.
 /// </summary>
 public readonly record struct FitParallelism(int Jobs, int ThreadsPerFit)
 {
