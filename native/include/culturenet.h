@@ -39,7 +39,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a declaration below changes meaning; the managed side refuses a mismatched library. */
-#define CN_API_VERSION 3
+#define CN_API_VERSION 4
 
 typedef enum cn_status {
     CN_OK = 0,
@@ -108,6 +108,12 @@ CN_API const char* cn_backend_info(int32_t backend);
  * library's best, a limit for training on that backend). */
 CN_API cn_status cn_backend_time_gemm(int32_t backend, int32_t precision, int32_t m, int32_t n, int32_t k,
                                       int32_t repetitions, double* seconds);
+
+/* The machine's memory rate for an optimizer step, for benchmarks: the wall time of `repetitions` passes (after a
+ * warm-up) over four float arrays of `parameters` elements that read all four and write three of them back in place,
+ * the loads and stores an Adadelta update makes, without its arithmetic, on the calling thread's engine threads. The
+ * arrays are allocated for the call (16 bytes a parameter; CN_ERR_OUT_OF_MEMORY when they do not fit). */
+CN_API cn_status cn_time_update_traffic(int64_t parameters, int32_t repetitions, double* seconds);
 
 /* ---- multilayer perceptron (a stack of Dense layers) ----------------------------------------------------- */
 

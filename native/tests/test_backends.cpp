@@ -264,3 +264,22 @@ TEST(Backends, GemmTimingThroughEachBackend)
     EXPECT_EQ(cn_backend_time_gemm(CN_BACKEND_ONEDNN, CN_PRECISION_FLOAT32, 0, 50, 80, 3, &seconds), CN_ERR_INVALID_ARGUMENT);
     EXPECT_NE(std::string(cn_last_error()).find("expected all >= 1"), std::string::npos) << cn_last_error();
 }
+
+TEST(Backends, UpdateTrafficTiming)
+{
+    double seconds = -1;
+    // A size that is not a whole number of cache lines, on one thread and on several.
+    for (int32_t threads : {1, 3}) {
+        cn_set_thread_num_threads(threads);
+        ASSERT_EQ(cn_time_update_traffic(100003, 2, &seconds), CN_OK) << cn_last_error();
+        EXPECT_GT(seconds, 0.0);
+    }
+    cn_set_thread_num_threads(0);
+    EXPECT_EQ(cn_time_update_traffic(0, 2, &seconds), CN_ERR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(cn_last_error()).find("expected both >= 1"), std::string::npos) << cn_last_error();
+    EXPECT_EQ(cn_time_update_traffic(1000, 0, &seconds), CN_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(cn_time_update_traffic(1000, 1, nullptr), CN_ERR_INVALID_ARGUMENT);
+    // More than memory holds: a clean error naming the call, not a crash.
+    EXPECT_EQ(cn_time_update_traffic(INT64_C(1) << 60, 1, &seconds), CN_ERR_OUT_OF_MEMORY);
+    EXPECT_NE(std::string(cn_last_error()).find("cn_time_update_traffic"), std::string::npos) << cn_last_error();
+}

@@ -37,13 +37,20 @@ public sealed record CaseResult(EngineCase Case, string? Unavailable, string Inf
 /// <summary>The peer's figures: PyTorch's version and its best float32 samples/s (best of 1 and 2 threads).</summary>
 public sealed record TorchPeer(string Version, double SamplesPerSecond);
 
-/// <summary><paramref name="RoundBestFp32Gflops"/>: each round's best fp32 GEMM rate over every backend that runs here.</summary>
+/// <summary><paramref name="RoundBestFp32Gflops"/>: each round's best fp32 GEMM rate over every backend that runs here;
+/// <paramref name="RoundBounds"/>: each round's <see cref="StepBound"/>.</summary>
 public sealed record BackendBenchmarkResult(BackendBenchmarkOptions Options, IReadOnlyList<CaseResult> Cases, int Threads,
-    string CoreType, IReadOnlyList<double> RoundBestFp32Gflops, TorchPeer? Torch)
+    string CoreType, IReadOnlyList<double> RoundBestFp32Gflops, IReadOnlyList<StepBoundRound> RoundBounds, TorchPeer? Torch)
 {
     /// <summary>Median over rounds of the round's best fp32 GEMM rate.</summary>
     public double BestFp32Gflops => Statistics.Median(RoundBestFp32Gflops);
     public double LimitSamplesPerSecond => BestFp32Gflops * 1e9 / GenNetCost.FlopsPerSample;
+
+    /// <summary>Median over rounds of the step bound's samples/s.</summary>
+    public double BoundSamplesPerSecond => Statistics.Median(RoundBounds.Select(b => b.SamplesPerSecond));
+
+    /// <summary>Median over rounds of the bound ÷ the round's limit: how far past 1 float32 training can go here.</summary>
+    public double BoundRatio => Statistics.Median(RoundBounds.Select((b, r) => b.SamplesPerSecond * GenNetCost.FlopsPerSample / (RoundBestFp32Gflops[r] * 1e9)));
 }
 
 /// <summary>
@@ -78,6 +85,8 @@ public static class BackendBenchmark
             // The limit is the best fp32 GEMM of every backend here, also of those not trained in this run.
             var limitOnly = EngineCase.All.Where(c => c.IsFloat32 && !benches.ContainsKey(c) && c.Unavailable() is null).ToArray();
             var limits = new double[options.Rounds];
+            var bounds = new StepBoundRound[options.Rounds];
+            var float32Here = EngineCase.All.Where(c => c.IsFloat32 && c.Unavailable() is null).ToArray();
             for (int r = 0; r < options.Rounds; r++)
             {
                 say?.Invoke($"round {r + 1}/{options.Rounds}");
@@ -89,6 +98,7 @@ public static class BackendBenchmark
                 }
                 limits[r] = best * 1e9 / GenNetCost.FlopsPerSample;
                 bestFp32[r] = best;
+                bounds[r] = StepBound.Measure(float32Here, TrainingThroughput.DefaultBatchSize);
             }
             var cases = options.Cases.Select(c => unavailable.TryGetValue(c, out var why)
                 ? new CaseResult(c, why, "", [])
@@ -103,7 +113,7 @@ public static class BackendBenchmark
                 torch = new TorchPeer(PythonPeer.Value(output, "torch_version"),
                     double.Parse(PythonPeer.Value(output, "torch_best_samples_per_s"), CultureInfo.InvariantCulture));
             }
-            return new BackendBenchmarkResult(options, cases, NativeEngine.NumThreads, coreType, bestFp32, torch);
+            return new BackendBenchmarkResult(options, cases, NativeEngine.NumThreads, coreType, bestFp32, bounds, torch);
         }
         finally
         {
@@ -129,6 +139,8 @@ public static class BackendBenchmark
         }
         yield return string.Create(inv, $"sgemm_gflops={r.BestFp32Gflops:F1}");
         yield return string.Create(inv, $"limit_samples_per_s={r.LimitSamplesPerSecond:F0}");
+        yield return string.Create(inv, $"step_bound_samples_per_s={r.BoundSamplesPerSecond:F0}");
+        yield return string.Create(inv, $"step_bound_ratio_to_limit={r.BoundRatio:F3}");
         if (r.Cases.FirstOrDefault(c => c.Unavailable is null && c.Case.IsFloat32) is { } main)
         {
             yield return string.Create(inv, $"train_samples_per_s={main.SamplesPerSecond:F0}");
@@ -147,20 +159,24 @@ public static class BackendBenchmark
         md.Append(inv, $"{r.Options.Rows} rows x {GenNetCost.InputDim} random features (a throughput test bed, not an engagement result), batch 128, ");
         md.Append(inv, $"medians of {r.Options.Rounds} interleaved rounds; {Environment.ProcessorCount} cores, engine threads {r.Threads}, OPENBLAS_CORETYPE {r.CoreType}.\n");
         md.Append(inv, $"Limit: best fp32 GEMM at fc1 (128x500x2048) of each round / {GenNetCost.FlopsPerSample / 1e6:F3} MFLOP per sample (6 x {GenNetCost.MacsPerSample():N0} multiply-adds) = ");
-        md.Append(inv, $"{r.BestFp32Gflops:F1} GFLOP/s -> {r.LimitSamplesPerSecond:F0} samples/s.\n\n");
-        md.Append("| backend | precision | GEMM 128x500x2048 GFLOP/s | training samples/s | / fp32 GEMM limit |");
+        md.Append(inv, $"{r.BestFp32Gflops:F1} GFLOP/s -> {r.LimitSamplesPerSecond:F0} samples/s.\n");
+        md.Append(inv, $"Step bound: {r.BoundSamplesPerSecond:F0} samples/s = {r.BoundRatio:F2} x the limit, the fastest a float32 step can be here: ");
+        md.Append(inv, $"each of its {StepBound.Products(TrainingThroughput.DefaultBatchSize, StepBound.GenNetWidths).Count} products at the best rate measured for its shape (any fp32 backend, C or its transpose, B pre-packed) ");
+        md.Append(inv, $"plus the update's loads and stores over {StepBound.Parameters(StepBound.GenNetWidths):N0} parameters as a bare memory stream; ");
+        md.Append("the batch gather, elementwise work and call overheads are left out, so no float32 case can reach it.\n\n");
+        md.Append("| backend | precision | GEMM 128x500x2048 GFLOP/s | training samples/s | / fp32 GEMM limit | / step bound |");
         if (r.Torch is not null) md.Append(" / PyTorch fp32 |");
-        md.Append(" runs on |\n|---|---|---:|---:|---:|");
+        md.Append(" runs on |\n|---|---|---:|---:|---:|---:|");
         if (r.Torch is not null) md.Append("---:|");
         md.Append("---|\n");
         foreach (var c in r.Cases)
         {
             if (c.Unavailable is { } why)
             {
-                md.Append(inv, $"| {c.Case.Backend} | {c.Case.Policy.Name} | - | - | - |{(r.Torch is null ? "" : " - |")} unavailable: {why.Replace("|", "/")} |\n");
+                md.Append(inv, $"| {c.Case.Backend} | {c.Case.Policy.Name} | - | - | - | - |{(r.Torch is null ? "" : " - |")} unavailable: {why.Replace("|", "/")} |\n");
                 continue;
             }
-            md.Append(inv, $"| {c.Case.Backend} | {c.Case.Policy.Name} | {c.GemmGflops:F1} | {c.SamplesPerSecond:F0} | {c.Ratio:F2} |");
+            md.Append(inv, $"| {c.Case.Backend} | {c.Case.Policy.Name} | {c.GemmGflops:F1} | {c.SamplesPerSecond:F0} | {c.Ratio:F2} | {c.Ratio / r.BoundRatio:F2} |");
             if (r.Torch is { } t) md.Append(inv, $" {c.SamplesPerSecond / t.SamplesPerSecond:F2} |");
             md.Append(inv, $" {c.Info} |\n");
         }
@@ -170,19 +186,23 @@ public static class BackendBenchmark
         AtomicFile.WriteAllText(Path.Combine(folder, "training-bench.md"), md.ToString());
         AtomicFile.WriteText(Path.Combine(folder, "training-bench.csv"), w =>
         {
-            w.WriteLine("backend,precision,gemm_gflops,train_samples_per_s,limit_samples_per_s,ratio_to_limit,ratio_to_torch,unavailable,data");
+            w.WriteLine("backend,precision,gemm_gflops,train_samples_per_s,limit_samples_per_s,ratio_to_limit,ratio_to_torch,unavailable,data,ratio_to_step_bound");
             foreach (var c in r.Cases)
             {
                 if (c.Unavailable is { } why)
                 {
-                    w.WriteLine($"{c.Case.Backend},{c.Case.Policy.Name},,,,,,\"{why.Replace("\"", "'")}\",SYNTHETIC");
+                    w.WriteLine($"{c.Case.Backend},{c.Case.Policy.Name},,,,,,\"{why.Replace("\"", "'")}\",SYNTHETIC,");
                     continue;
                 }
                 string torchRatio = r.Torch is { } t ? (c.SamplesPerSecond / t.SamplesPerSecond).ToString("F4", inv) : "";
-                w.WriteLine(string.Create(inv, $"{c.Case.Backend},{c.Case.Policy.Name},{c.GemmGflops:F2},{c.SamplesPerSecond:F1},{r.LimitSamplesPerSecond:F1},{c.Ratio:F4},{torchRatio},,SYNTHETIC"));
+                w.WriteLine(string.Create(inv, $"{c.Case.Backend},{c.Case.Policy.Name},{c.GemmGflops:F2},{c.SamplesPerSecond:F1},{r.LimitSamplesPerSecond:F1},{c.Ratio:F4},{torchRatio},,SYNTHETIC,{c.Ratio / r.BoundRatio:F4}"));
             }
             if (r.Torch is { } peer)
-                w.WriteLine(string.Create(inv, $"pytorch {peer.Version},float32,,{peer.SamplesPerSecond:F1},{r.LimitSamplesPerSecond:F1},{peer.SamplesPerSecond / r.LimitSamplesPerSecond:F4},1.0000,,SYNTHETIC"));
+            {
+                w.WriteLine(string.Create(inv, $"pytorch {peer.Version},float32,,{peer.SamplesPerSecond:F1},{r.LimitSamplesPerSecond:F1},{peer.SamplesPerSecond / r.LimitSamplesPerSecond:F4},1.0000,,SYNTHETIC,{peer.SamplesPerSecond / r.LimitSamplesPerSecond / r.BoundRatio:F4}"));
+            }
+            string boundTorch = r.Torch is { } p ? (r.BoundSamplesPerSecond / p.SamplesPerSecond).ToString("F4", inv) : "";
+            w.WriteLine(string.Create(inv, $"step bound,float32,,{r.BoundSamplesPerSecond:F1},{r.LimitSamplesPerSecond:F1},{r.BoundRatio:F4},{boundTorch},,SYNTHETIC,1.0000"));
         });
         return md.ToString();
     }

@@ -51,15 +51,17 @@ public static class GemmProbe
     /// <summary>Best GFLOP/s over <paramref name="repetitions"/> timed groups of about <paramref name="secondsPerGroup"/> each
     /// (the group size is set from a first short timing, so a fast bf16 GEMM and a slow fallback both get enough calls).
     /// Load from other work only slows a timing down, so the best group is the closest to the machine's rate.</summary>
-    public static double Gflops(EngineCase engine, int repetitions = 3, double secondsPerGroup = 0.15)
+    public static double Gflops(EngineCase engine, int repetitions = 3, double secondsPerGroup = 0.15) =>
+        FlopsPerCall / SecondsPerCall(engine, M, N, K, repetitions, secondsPerGroup) / 1e9;
+
+    /// <summary>Best seconds per product (m × k)·(k × n) over <paramref name="repetitions"/> timed groups of about
+    /// <paramref name="secondsPerGroup"/> each, B in the backend's preferred layout (cn_backend_time_gemm).</summary>
+    public static double SecondsPerCall(EngineCase engine, int m, int n, int k, int repetitions = 3, double secondsPerGroup = 0.15)
     {
-        int calls = Calls(engine, secondsPerGroup);
-        double best = 0;
+        int calls = Calls(engine, m, n, k, secondsPerGroup);
+        double best = double.PositiveInfinity;
         for (int i = 0; i < repetitions; i++)
-        {
-            double seconds = NativeBackends.TimeGemm(engine.Backend, engine.Policy.Precision, M, N, K, calls);
-            best = Math.Max(best, FlopsPerCall * calls / seconds / 1e9);
-        }
+            best = Math.Min(best, NativeBackends.TimeGemm(engine.Backend, engine.Policy.Precision, m, n, k, calls) / calls);
         return best;
     }
 
@@ -69,7 +71,7 @@ public static class GemmProbe
     public static double ConcurrentGflops(EngineCase engine, int copies, int threadsEach, int repetitions = 3, double secondsPerGroup = 0.15)
     {
         int calls;
-        using (NativeEngine.ThreadsOnThisThread(threadsEach)) calls = Calls(engine, secondsPerGroup);
+        using (NativeEngine.ThreadsOnThisThread(threadsEach)) calls = Calls(engine, M, N, K, secondsPerGroup);
         double best = 0;
         for (int r = 0; r < repetitions; r++)
         {
@@ -89,10 +91,10 @@ public static class GemmProbe
     }
 
     /// <summary>Calls in a group of about <paramref name="secondsPerGroup"/>, from a first short timing.</summary>
-    private static int Calls(EngineCase engine, double secondsPerGroup)
+    private static int Calls(EngineCase engine, int m, int n, int k, double secondsPerGroup)
     {
         const int probeCalls = 4;
-        double probe = NativeBackends.TimeGemm(engine.Backend, engine.Policy.Precision, M, N, K, probeCalls);
+        double probe = NativeBackends.TimeGemm(engine.Backend, engine.Policy.Precision, m, n, k, probeCalls);
         return (int)Math.Clamp(probeCalls * secondsPerGroup / Math.Max(probe, 1e-6), 4, 100_000);
     }
 }

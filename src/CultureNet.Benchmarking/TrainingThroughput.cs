@@ -15,11 +15,11 @@ public sealed class TrainingThroughput : IDisposable
     private readonly Matrix _x, _y;
     private int _epoch;
 
-    public TrainingThroughput(int rows = 16384, int dim = GenNetCost.InputDim, int batchSize = 128, int seed = 1, EngineCase? engine = null)
+    public TrainingThroughput(int rows = 16384, int dim = GenNetCost.InputDim, int batchSize = DefaultBatchSize, int seed = 1, EngineCase? engine = null)
         : this(RandomData(rows, dim, seed), batchSize, seed, engine) { }
 
     /// <summary>Over given data, so several cases can share one copy of it.</summary>
-    public TrainingThroughput((Matrix X, Matrix Y) data, int batchSize = 128, int seed = 1, EngineCase? engine = null)
+    public TrainingThroughput((Matrix X, Matrix Y) data, int batchSize = DefaultBatchSize, int seed = 1, EngineCase? engine = null)
     {
         (_x, _y) = data;
         BatchSize = batchSize;
@@ -27,6 +27,9 @@ public sealed class TrainingThroughput : IDisposable
         _model.Compile(optimizer: new Adadelta(), loss: "mse", metrics: ["mae"]);
         _model.Fit(_x, _y, epochs: 1, batchSize: batchSize, seed: seed); // warm-up: buffers, primitives, thread pools
     }
+
+    /// <summary>The study's batch size, which every training benchmark uses.</summary>
+    public const int DefaultBatchSize = 128;
 
     public int BatchSize { get; }
 

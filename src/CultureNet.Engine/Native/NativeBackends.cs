@@ -47,6 +47,16 @@ public static class NativeBackends
         return seconds;
     }
 
+    /// <summary>Wall seconds of <paramref name="repetitions"/> passes that make an Adadelta step's loads and stores over
+    /// <paramref name="parameters"/> parameters without its arithmetic (cn_time_update_traffic): the memory limit of an
+    /// optimizer step on this machine, at the engine's threads.</summary>
+    internal static double TimeUpdateTraffic(long parameters, int repetitions)
+    {
+        NativeEngine.EnsureLoaded();
+        NativeEngine.Check(NativeMethods.TimeUpdateTraffic(parameters, repetitions, out double seconds));
+        return seconds;
+    }
+
     internal static int Id(string? name) => name switch
     {
         null => 0,

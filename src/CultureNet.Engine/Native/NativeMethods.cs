@@ -9,7 +9,7 @@ namespace CultureNet.Engine.Native;
 internal static unsafe partial class NativeMethods
 {
     internal const string Library = "culturenet";
-    internal const int ExpectedApiVersion = 3;
+    internal const int ExpectedApiVersion = 4;
 
     [LibraryImport(Library, EntryPoint = "cn_api_version")] internal static partial int ApiVersion();
     [LibraryImport(Library, EntryPoint = "cn_last_error")] internal static partial nint LastError();
@@ -23,6 +23,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "cn_backend_info")] internal static partial nint BackendInfo(int backend);
     [LibraryImport(Library, EntryPoint = "cn_backend_time_gemm")]
     internal static partial NativeStatus BackendTimeGemm(int backend, int precision, int m, int n, int k, int repetitions, out double seconds);
+
+    [LibraryImport(Library, EntryPoint = "cn_time_update_traffic")]
+    internal static partial NativeStatus TimeUpdateTraffic(long parameters, int repetitions, out double seconds);
 
     [LibraryImport(Library, EntryPoint = "cn_mlp_create_with")]
     internal static partial NativeStatus MlpCreateWith(int nLayers, int* widths, int* activations, MlpOptions* options, out MlpHandle net);

@@ -179,7 +179,7 @@ public class PrecisionCommandTests
         Assert.Contains("SYNTHETIC", r.Stdout);
         Assert.Contains("data=synthetic random", r.Stdout);
         var csv = File.ReadAllLines(dir.File("training-bench.csv"));
-        Assert.Equal("backend,precision,gemm_gflops,train_samples_per_s,limit_samples_per_s,ratio_to_limit,ratio_to_torch,unavailable,data", csv[0]);
+        Assert.Equal("backend,precision,gemm_gflops,train_samples_per_s,limit_samples_per_s,ratio_to_limit,ratio_to_torch,unavailable,data,ratio_to_step_bound", csv[0]);
         var rows = csv.Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.Equal(["onednn float32", "onednn mixed_bfloat16", "openblas float32"], rows.Take(3).Select(f => $"{f[0]} {f[1]}"));
         Assert.StartsWith("pytorch 1.13", rows[3][0]);
@@ -192,9 +192,19 @@ public class PrecisionCommandTests
             Assert.True(Number(row, 6) > 0);
         }
         if (HasBfloat16()) Assert.Equal("", rows[1][7]);
+        // The step bound: the last row, at 1 of itself; each case's share of it is its ratio to the limit over the bound's.
+        var bound = rows[^1];
+        Assert.Equal("step bound", bound[0]);
+        Assert.Equal(1.0, Number(bound, 9));
+        Assert.True(Number(bound, 5) > 0 && Number(bound, 3) > 0, string.Join(',', bound));
+        var onednn = rows[0];
+        Assert.Equal(Number(onednn, 5) / Number(bound, 5), Number(onednn, 9), 2);
+        Assert.Contains(r.Stdout.Split('\n'), l => l.StartsWith("step_bound_ratio_to_limit=", StringComparison.Ordinal));
         string md = File.ReadAllText(dir.File("training-bench.md"));
         Assert.Contains("| onednn | mixed_bfloat16 |", md);
         Assert.Contains("| openblas | float32 |", md);
         Assert.Contains("Peer: PyTorch 1.13", md);
+        Assert.Contains("Step bound: ", md);
+        Assert.Contains("| / step bound |", md);
     }
 }
