@@ -43,9 +43,9 @@ internal sealed class Hdf5Reader : IDisposable
     /// the offsets a file declares, so a damaged file can send it round a cycle for ever, allocating as it goes; here
     /// that ends after 30 s or 64 bytes per file byte (+64 MB) with one error naming the file. Measured: reading a
     /// GenNet .h5 allocates about 1× its length stored, 3× chunked and gzipped; a 200-layer .keras 7 MB; the small fuzz
-    /// seeds under 0.4 MB. The constant leaves room for other threads' work, which the count includes (.NET cannot
-    /// count another thread's allocations); it is not larger because fuzzed 1.4 kB files on which PureHDF allocates
-    /// slowly without end took seconds to reach +256 MB (AFL counted them as hangs). A length PureHDF allocates before
+    /// seeds under 0.4 MB. Only the reading thread's allocations count (other threads' work beside it does not). The
+    /// constant leaves room for PureHDF's fixed costs; it is not larger because fuzzed 1.4 kB files on which PureHDF
+    /// allocates slowly without end took seconds to reach +256 MB (AFL counted them as hangs). A length PureHDF allocates before
     /// checking it (a damaged name length asks for up to 2 GB) fails as one error too.
     /// </summary>
     public static T Read<T>(string path, Func<Hdf5Reader, T> read)

@@ -3,7 +3,7 @@ using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Reliability;
 
-/// <summary>BoundedWork counts the whole process's allocations, so its tests run alone.</summary>
+/// <summary>BoundedWork's tests allocate hundreds of MB on purpose and time their limits: they run apart from the rest.</summary>
 [CollectionDefinition(nameof(BoundedWorkCollection), DisableParallelization = true)]
 public sealed class BoundedWorkCollection;
 
@@ -29,6 +29,73 @@ public class BoundedWorkTests
         Assert.StartsWith(file, e.Message);
         Assert.Contains("allocated more than 64 MB", e.Message);
         lock (keep) keep.Clear();
+    }
+
+    [Fact]
+    public void OtherThreadsAllocatingBesideTheParserDoNotCountAgainstTheFile()
+    {
+        // Another thread churns far past the budget while the parser allocates a few MB: the parser's own bytes are
+        // what a corrupt file would inflate, so only they count (the process-wide count read this as a corrupt file).
+        bool stop = false;
+        long churned = 0;
+        var churn = new Thread(() =>
+        {
+            var keep = new List<byte[]>();
+            while (!Volatile.Read(ref stop))
+            {
+                keep.Add(new byte[1 << 20]);
+                churned += 1 << 20;
+                if (keep.Count > 32) keep.Clear();
+                Thread.SpinWait(20_000);
+            }
+        }) { IsBackground = true };
+        churn.Start();
+        try
+        {
+            int read = BoundedWork.Run(() =>
+            {
+                var parsed = new List<byte[]>();
+                for (int i = 0; i < 40; i++) { parsed.Add(new byte[100_000]); Thread.Sleep(25); }
+                return parsed.Count;
+            }, "f.h5", allocationBudget: 64L << 20, deadline: TimeSpan.FromSeconds(60));
+            Assert.Equal(40, read);
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            churn.Join();
+        }
+        Assert.True(churned > 2 * (64L << 20), $"the other thread allocated only {churned >> 20} MB, not enough to tell the counts apart");
+    }
+
+    [Fact]
+    public void TheParsersOwnAllocationsAreCountedWhileOthersAllocateToo()
+    {
+        bool stop = false;
+        var churn = new Thread(() =>
+        {
+            var keep = new List<byte[]>();
+            while (!Volatile.Read(ref stop)) { keep.Add(new byte[1 << 16]); if (keep.Count > 256) keep.Clear(); Thread.SpinWait(5_000); }
+        }) { IsBackground = true };
+        churn.Start();
+        var keep = new List<byte[]>();
+        bool stopParser = false;
+        try
+        {
+            var e = Assert.Throws<CultureNetException>(() => BoundedWork.Run(() =>
+            {
+                while (!Volatile.Read(ref stopParser)) lock (keep) keep.Add(new byte[1 << 20]);
+                return 0;
+            }, "g.h5", allocationBudget: 64L << 20, deadline: TimeSpan.FromSeconds(60)));
+            Assert.Contains("allocated more than 64 MB", e.Message);
+        }
+        finally
+        {
+            Volatile.Write(ref stopParser, true);
+            Volatile.Write(ref stop, true);
+            churn.Join();
+            lock (keep) keep.Clear();
+        }
     }
 
     [Fact]

@@ -15,9 +15,6 @@ using CultureNet.Engine.Weights;
 namespace CultureNet.Engine.Tests.Reliability;
 
 /// <summary>Property tests (CsCheck): every codec the tool writes reads back exactly what was written.</summary>
-// Reads HDF5 under BoundedWork, which counts the whole process's allocations: run alone, or a test allocating beside
-// it reads as a corrupt file.
-[Collection(nameof(CultureNet.Engine.Tests.Reliability.BoundedWorkCollection))]
 public class CodecRoundTripTests
 {
     private const int Iterations = 25;

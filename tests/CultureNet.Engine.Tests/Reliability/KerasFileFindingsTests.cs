@@ -10,9 +10,6 @@ namespace CultureNet.Engine.Tests.Reliability;
 /// What the fuzz targets for Keras files found (keras-archive, h5-weights), each reduced to the damage that caused it.
 /// (Before: an InvalidDataException and an IndexOutOfRangeException escaped as crashes.)
 /// </summary>
-// Reads HDF5 under BoundedWork, which counts the whole process's allocations: run alone, or a test allocating beside
-// it reads as a corrupt file.
-[Collection(nameof(CultureNet.Engine.Tests.Reliability.BoundedWorkCollection))]
 public class KerasFileFindingsTests
 {
     [Fact]

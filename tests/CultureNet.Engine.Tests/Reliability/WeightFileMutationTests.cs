@@ -10,9 +10,6 @@ namespace CultureNet.Engine.Tests.Reliability;
 /// that differ from the original. (Before: PureHDF's Exception/NotSupportedException/FormatException and
 /// OutOfMemoryException escaped, and NumSharp accepted flipped weights.)
 /// </summary>
-// Reads HDF5 under BoundedWork, which counts the whole process's allocations: run alone, or a test allocating beside
-// it reads as a corrupt file.
-[Collection(nameof(CultureNet.Engine.Tests.Reliability.BoundedWorkCollection))]
 public class WeightFileMutationTests
 {
     private static readonly TimeSpan PerFile = TimeSpan.FromSeconds(20);

@@ -9,9 +9,6 @@ using CultureNet.Engine.Weights;
 
 namespace CultureNet.Engine.Tests.Weights;
 
-// Reads HDF5 under BoundedWork, which counts the whole process's allocations: run alone, or a test allocating beside
-// it reads as a corrupt file.
-[Collection(nameof(CultureNet.Engine.Tests.Reliability.BoundedWorkCollection))]
 public class KerasModelFileTests(KerasFilesFixture keras) : IClassFixture<KerasFilesFixture>
 {
     // The oracle's network: Dense 7→6 relu, 6→5 linear without bias (frozen), 5→4 relu, 4→1 linear.

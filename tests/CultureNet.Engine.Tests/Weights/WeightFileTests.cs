@@ -6,9 +6,6 @@ using CultureNet.Engine.Weights;
 
 namespace CultureNet.Engine.Tests.Weights;
 
-// Reads HDF5 under BoundedWork, which counts the whole process's allocations: run alone, or a test allocating beside
-// it reads as a corrupt file.
-[Collection(nameof(CultureNet.Engine.Tests.Reliability.BoundedWorkCollection))]
 public class WeightFileTests
 {
     [Theory]
