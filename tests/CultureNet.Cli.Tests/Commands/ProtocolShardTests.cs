@@ -11,7 +11,7 @@ namespace CultureNet.Cli.Tests.Commands;
 public class ProtocolShardTests(ShardedProtocolFixture cohort) : IClassFixture<ShardedProtocolFixture>
 {
     [Fact]
-    public void Three_shards_started_at_once_then_the_plain_command_report_as_one_process_and_train_each_fit_once()
+    public async Task Three_shards_started_at_once_then_the_plain_command_report_as_one_process_and_train_each_fit_once()
     {
         using var dir = new TempDir();
         string results = dir.File("results");
@@ -19,8 +19,8 @@ public class ProtocolShardTests(ShardedProtocolFixture cohort) : IClassFixture<S
         foreach (var shard in shards)
         {
             Assert.True(shard.Process.WaitForExit(TimeSpan.FromMinutes(3)), "a shard did not finish");
-            Assert.True(shard.Process.ExitCode == 0, shard.Stderr.Result);
-            Assert.Contains("run the same command without --shard", shard.Stdout.Result);
+            Assert.True(shard.Process.ExitCode == 0, await shard.Stderr);
+            Assert.Contains("run the same command without --shard", await shard.Stdout);
             shard.Dispose();
         }
         Assert.True(UnfinishedMarker.IsPresent(results), "the shards alone must leave the folder marked unfinished");
@@ -71,7 +71,7 @@ public class ProtocolShardTests(ShardedProtocolFixture cohort) : IClassFixture<S
     }
 
     [Fact]
-    public void A_process_with_another_seed_on_the_same_folder_is_refused_and_the_folder_stays_consistent()
+    public async Task A_process_with_another_seed_on_the_same_folder_is_refused_and_the_folder_stays_consistent()
     {
         using var dir = new TempDir();
         string results = dir.File("results");
@@ -87,7 +87,7 @@ public class ProtocolShardTests(ShardedProtocolFixture cohort) : IClassFixture<S
         Assert.DoesNotContain("   at ", refused.Stderr);
 
         Assert.True(first.Process.WaitForExit(TimeSpan.FromMinutes(3)));
-        Assert.True(first.Process.ExitCode == 0, first.Stderr.Result);
+        Assert.True(first.Process.ExitCode == 0, await first.Stderr);
         cohort.AssertSameReports(results);
         cohort.AssertEachFitTrainedOnce(results);
     }

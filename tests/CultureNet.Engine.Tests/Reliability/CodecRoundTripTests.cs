@@ -3,7 +3,6 @@ using CultureNet.Engine.Data;
 using CultureNet.Engine.Extraction;
 using CultureNet.Engine.IO;
 using CultureNet.Engine.Models;
-using CultureNet.Engine.Nn;
 using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Nn;
 using CultureNet.Engine.Protocol.Planning;

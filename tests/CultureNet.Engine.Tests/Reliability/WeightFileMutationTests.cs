@@ -17,7 +17,7 @@ public class WeightFileMutationTests
     [Theory]
     [InlineData("w.h5", 160)]
     [InlineData("w.npz", 160)]
-    public void BitFlipsGiveWeightsOrOneCleanError(string name, int mutants)
+    public async Task BitFlipsGiveWeightsOrOneCleanError(string name, int mutants)
     {
         using var dir = new TempDir();
         string original = dir.File(name);
@@ -34,7 +34,7 @@ public class WeightFileMutationTests
             string path = dir.File($"m{m}{Path.GetExtension(name)}");
             File.WriteAllBytes(path, mutant);
             var read = Task.Run(() => WeightFile.Read(path));
-            Assert.True(Task.WhenAny(read, Task.Delay(PerFile)).Result == read, $"mutant {m}: reading did not finish within {PerFile.TotalSeconds} s");
+            Assert.True(await Task.WhenAny(read, Task.Delay(PerFile)) == read, $"mutant {m}: reading did not finish within {PerFile.TotalSeconds} s");
             if (read.IsFaulted)
             {
                 var e = read.Exception!.InnerException!;
@@ -45,7 +45,7 @@ public class WeightFileMutationTests
             }
             if (name.EndsWith(".npz"))
             {
-                var layers = read.Result;
+                var layers = await read;
                 Assert.Equal(reference.Count, layers.Count);
                 for (int i = 0; i < layers.Count; i++)
                 {

@@ -42,7 +42,7 @@ public sealed record VideoInfo(string Path, string Codec, int Width, int Height,
         int w = quarterTurn ? video.Height.Value : video.Width.Value, h = quarterTurn ? video.Width.Value : video.Height.Value;
         double fps = video.AverageFrameRate > 0 && double.IsFinite(video.AverageFrameRate) ? video.AverageFrameRate : video.RealFrameRate;
         var duration = video.Duration > TimeSpan.Zero ? video.Duration : analysis.Duration;
-        return new VideoInfo(path, video.CodecName, w, h, double.IsFinite(fps) ? fps : 0, duration);
+        return new VideoInfo(path, video.CodecName ?? "unknown codec", w, h, double.IsFinite(fps) ? fps : 0, duration);
     }
 
     /// <summary>The last line of ffmpeg/ffprobe's stderr that says something (its own error), without the file name prefix.</summary>

@@ -33,7 +33,7 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
 
     public string Folder { get; } = folder;
 
-    public ProtocolPlan Plan { get; } = plan;
+    public ProtocolPlan Plan => plan;
 
     /// <summary>Only this shard's fits; null: every fit, waiting for those other processes hold.</summary>
     public Shard? Shard { get; init; }
@@ -347,20 +347,20 @@ public sealed class ProtocolRunner(ProtocolPlan plan, IFitTrainer trainer, strin
     /// <summary>Fits done of the total, reported one at a time from any worker.</summary>
     private sealed class ProgressCounter(IProgress<ProtocolProgress>? progress, int total, int resumed, Stopwatch clock)
     {
-        private int _done = resumed;
+        private int _finished; // in this process; the resumed ones were done before it
 
         public void Finished()
         {
             lock (this)
             {
-                _done++;
-                progress?.Report(new ProtocolProgress(_done, total, resumed, null, clock.Elapsed));
+                _finished++;
+                progress?.Report(new ProtocolProgress(resumed + _finished, total, resumed, null, clock.Elapsed));
             }
         }
 
         public void Report(string? current)
         {
-            lock (this) progress?.Report(new ProtocolProgress(_done, total, resumed, current, clock.Elapsed));
+            lock (this) progress?.Report(new ProtocolProgress(resumed + _finished, total, resumed, current, clock.Elapsed));
         }
     }
 }
