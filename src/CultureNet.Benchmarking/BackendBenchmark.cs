@@ -46,11 +46,12 @@ public sealed record BackendBenchmarkResult(BackendBenchmarkOptions Options, IRe
     public double BestFp32Gflops => Statistics.Median(RoundBestFp32Gflops);
     public double LimitSamplesPerSecond => BestFp32Gflops * 1e9 / GenNetCost.FlopsPerSample;
 
-    /// <summary>Median over rounds of the step bound's samples/s.</summary>
-    public double BoundSamplesPerSecond => Statistics.Median(RoundBounds.Select(b => b.SamplesPerSecond));
+    /// <summary>Median over rounds of the bound ÷ the limit (<see cref="StepBoundRound.RatioToLimit"/>): how far past 1
+    /// float32 training can go here.</summary>
+    public double BoundRatio => Statistics.Median(RoundBounds.Select(b => b.RatioToLimit));
 
-    /// <summary>Median over rounds of the bound ÷ the round's limit: how far past 1 float32 training can go here.</summary>
-    public double BoundRatio => Statistics.Median(RoundBounds.Select((b, r) => b.SamplesPerSecond * GenNetCost.FlopsPerSample / (RoundBestFp32Gflops[r] * 1e9)));
+    /// <summary>The bound in samples/s at the limit: <see cref="BoundRatio"/> × <see cref="LimitSamplesPerSecond"/>.</summary>
+    public double BoundSamplesPerSecond => BoundRatio * LimitSamplesPerSecond;
 }
 
 /// <summary>

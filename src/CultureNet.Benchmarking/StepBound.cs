@@ -9,11 +9,17 @@ public readonly record struct StepProduct(string Name, int M, int N, int K)
     public double Flops => 2.0 * M * N * K;
 }
 
-/// <summary>One round's bound: the step's products at their best measured rates, the update's memory traffic, per batch.</summary>
-public sealed record StepBoundRound(int Batch, double ProductSeconds, double UpdateSeconds)
+/// <summary>One round's bound: the step's products at their best measured rates and the update's memory traffic, per
+/// batch; and, timed the same way, the first layer's forward product (the limit's shape) with the FLOPs the benchmarks
+/// count per batch (6 × multiply-adds), so the bound is read against a limit from the same timings.</summary>
+public sealed record StepBoundRound(int Batch, double ProductSeconds, double UpdateSeconds, double FirstForwardSeconds,
+    double FirstForwardFlops, double CountedFlopsPerBatch)
 {
     public double SecondsPerBatch => ProductSeconds + UpdateSeconds;
     public double SamplesPerSecond => Batch / SecondsPerBatch;
+
+    /// <summary>The bound ÷ the limit: a batch's counted FLOPs at the first forward product's rate, over the bound's time.</summary>
+    public double RatioToLimit => CountedFlopsPerBatch / (FirstForwardFlops / FirstForwardSeconds) / SecondsPerBatch;
 }
 
 /// <summary>
@@ -67,18 +73,26 @@ public static class StepBound
         Func<EngineCase, StepProduct, double> secondsPerProduct, Func<long, double> secondsPerUpdate)
     {
         if (float32Cases.Count == 0) throw new ArgumentException("no float32 backend to time the step's products on");
-        double products = 0;
-        foreach (var p in Products(batch, widths))
+        double products = 0, firstForward = double.PositiveInfinity;
+        var all = Products(batch, widths);
+        for (int i = 0; i < all.Count; i++)
         {
+            var p = all[i];
+            double asIs = float32Cases.Min(c => secondsPerProduct(c, p));
             // Cᵀ = Bᵀ·Aᵀ is the same arithmetic: an engine may compute either.
             var transposed = p with { M = p.N, N = p.M };
-            products += float32Cases.Min(c => Math.Min(secondsPerProduct(c, p), secondsPerProduct(c, transposed)));
+            products += Math.Min(asIs, float32Cases.Min(c => secondsPerProduct(c, transposed)));
+            // The first is the limit's product: timed as the limit times it, this orientation, the fastest backend.
+            if (i == 0) firstForward = asIs;
         }
-        return new StepBoundRound(batch, products, secondsPerUpdate(Parameters(widths)));
+        double macs = 0;
+        for (int l = 0; l + 1 < widths.Count; l++) macs += (double)widths[l] * widths[l + 1];
+        return new StepBoundRound(batch, products, secondsPerUpdate(Parameters(widths)), firstForward, all[0].Flops, 6 * macs * batch);
     }
 
     /// <summary>The bound measured now on this machine's float32 backends, at the engine's threads (each timing is
-    /// the best of three groups of about 20 ms: load from other work only slows a timing down).</summary>
+    /// the best of three groups of about 20 ms: load from other work only slows a timing down). Its ratio to the limit
+    /// uses its own timing of the limit's product, since groups this short catch faster moments than the limit's.</summary>
     public static StepBoundRound Measure(IReadOnlyList<EngineCase> float32Cases, int batch = 128, IReadOnlyList<int>? widths = null) =>
         Compute(batch, widths ?? GenNetWidths, float32Cases,
             (c, p) => GemmProbe.SecondsPerCall(c, p.M, p.N, p.K, repetitions: 3, secondsPerGroup: 0.02),

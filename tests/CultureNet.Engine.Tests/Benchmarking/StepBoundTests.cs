@@ -46,6 +46,11 @@ public sealed class StepBoundTests
         Assert.Equal(8 * 4 + 4 + 4 * 2 + 2, streamed);
         Assert.Equal(expected + 1e-3, bound.SecondsPerBatch, 12);
         Assert.Equal(16 / (expected + 1e-3), bound.SamplesPerSecond, 6);
+        // Against the limit timed the same way: forward 1 (16 x 4 x 8, tall) on its fastest backend, openblas at 4e9;
+        // 6 x (8*4 + 4*2) multiply-adds a sample are counted.
+        Assert.Equal(2.0 * 16 * 4 * 8 / 4e9, bound.FirstForwardSeconds, 15);
+        Assert.Equal(6.0 * (8 * 4 + 4 * 2) * 16, bound.CountedFlopsPerBatch);
+        Assert.Equal(6.0 * 40 * 16 / 4e9 / (expected + 1e-3), bound.RatioToLimit, 9);
         // One backend alone gives its own best orientation only.
         var oneDnnOnly = StepBound.Compute(16, widths, [OneDnn], Seconds, _ => 0);
         Assert.Equal(StepBound.Products(16, widths).Sum(p => p.Flops / 2e9), oneDnnOnly.ProductSeconds, 12);
