@@ -23,7 +23,7 @@ namespace CultureNet.Engine.Nn;
 /// dtype policy (<see cref="DtypePolicy"/>: "float32", or "mixed_bfloat16" as after
 /// <c>keras.mixed_precision.set_global_policy('mixed_bfloat16')</c>); both are fixed when the model is built.
 /// </summary>
-public sealed unsafe class Sequential : IDisposable
+public unsafe class Sequential : IDisposable
 {
     private readonly List<Dense> _layers = new();
     private readonly Random _random;
@@ -166,6 +166,16 @@ public sealed unsafe class Sequential : IDisposable
         NativeEngine.Check(NativeMethods.AdadeltaCreate(_net!, (float)optimizer.Lr, (float)optimizer.Rho, (float)optimizer.Epsilon, out var opt));
         _optimizer = opt;
         _optimizerConfig = optimizer;
+    }
+
+    /// <summary>Keras' <c>compile(optimizer='adadelta', ...)</c>: the optimizer by its Keras name, with Keras 2.2's
+    /// defaults (<see cref="Adadelta"/>).</summary>
+    public void Compile(string optimizer, string loss = "mse", IEnumerable<string>? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (!optimizer.Equals("adadelta", StringComparison.OrdinalIgnoreCase))
+            throw new CultureNetException($"optimizer '{optimizer}' is not supported; the engine trains with 'adadelta' (Keras' Adadelta)");
+        Compile(new Adadelta(), loss, metrics);
     }
 
     public Adadelta? Optimizer => _optimizerConfig;

@@ -15,7 +15,8 @@ public static class WeightFile
     public static void Save(this Sequential model, string path) => SaveWeights(model, path);
     public static void Load(this Sequential model, string path) => LoadWeights(model, path);
 
-    public static void SaveWeights(Sequential model, string path)
+    /// <summary>Keras' <c>model.save_weights(path)</c>.</summary>
+    public static void SaveWeights(this Sequential model, string path)
     {
         var kind = KerasModels.Kind(path);
         var layers = Snapshot(model);
@@ -25,7 +26,12 @@ public static class WeightFile
             {
                 case KerasModels.FileKind.Keras: KerasArchive.Write(stream, KerasModelSpec.Of(model), layers); break;
                 case KerasModels.FileKind.Keras3Weights: Keras3WeightsHdf5.Write(stream, KerasModelSpec.Of(model), layers); break;
-                case KerasModels.FileKind.Hdf5: KerasHdf5Weights.Write(stream, layers); break;
+                // A functional Model's file lists its InputLayer first, as Keras' save_weights of one does.
+                case KerasModels.FileKind.Hdf5:
+                    KerasHdf5Weights.Write(stream, layers, model is Model functional
+                        ? KerasHdf5Layout.Default with { InputLayerName = functional.InputName }
+                        : KerasHdf5Layout.Default);
+                    break;
                 default: NpzWeights.Write(stream, layers); break;
             }
         });
@@ -35,7 +41,8 @@ public static class WeightFile
     public static void WriteKerasHdf5(string path, IReadOnlyList<LayerWeights> layers, KerasHdf5Layout layout) =>
         KerasModels.Write(path, stream => KerasHdf5Weights.Write(stream, layers, layout));
 
-    public static void LoadWeights(Sequential model, string path)
+    /// <summary>Keras' <c>model.load_weights(path)</c>, by layer order.</summary>
+    public static void LoadWeights(this Sequential model, string path)
     {
         var found = KerasModels.Read(path, compile: false).Weights;
         model.Build();

@@ -1,4 +1,5 @@
 using CultureNet.Engine.Nn.Initializers;
+using CultureNet.Engine.Nn;
 
 namespace CultureNet.Engine.Nn.Layers;
 
@@ -36,6 +37,23 @@ public sealed class Dense
 
     /// <summary>As in Keras, a change takes effect at the next <see cref="Sequential.Compile"/>.</summary>
     public bool Trainable { get; set; }
+
+    /// <summary>Keras' <c>layer(x)</c> in the functional API: this layer applied to <paramref name="x"/>, for a
+    /// <see cref="Nn.Model"/>. Its input width is <paramref name="x"/>'s. A layer is applied once (the engine builds
+    /// chains; Keras' shared layers, applied to several tensors, are not supported).</summary>
+    public KerasTensor Call(KerasTensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (Model is not null) throw new CultureNetException($"layer {Name} already belongs to a model");
+        if (_called) throw new CultureNetException($"Dense({Units}) is already applied to a tensor (the engine builds chains of layers, each applied once)");
+        if (InputDim is int given && given != x.Units)
+            throw new CultureNetException($"Dense({Units}): inputDim {given} does not match its input's {x.Units} units");
+        InputDim = x.Units;
+        _called = true;
+        return KerasTensor.Output(this, x);
+    }
+
+    private bool _called;
 
     internal Sequential? Model { get; set; }
     internal int Index { get; set; }
