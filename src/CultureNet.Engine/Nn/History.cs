@@ -9,7 +9,9 @@ public sealed class History
 {
     private readonly Dictionary<string, List<double>> _values = new();
 
-    public IReadOnlyList<double> this[string key] => _values.TryGetValue(key, out var list)
+    /// <summary>The values of <paramref name="key"/>; Keras 2.2's names for 'mae' (mean_absolute_error,
+    /// val_mean_absolute_error) read the same values.</summary>
+    public IReadOnlyList<double> this[string key] => _values.TryGetValue(Canonical(key), out var list)
         ? list
         : throw new KeyNotFoundException($"history has no '{key}'; it has {string.Join(", ", _values.Keys)}");
 
@@ -19,7 +21,14 @@ public sealed class History
     public List<double> SamplesPerSecond { get; } = new();
     public List<string> Warnings { get; } = new();
 
-    public bool Contains(string key) => _values.ContainsKey(key);
+    public bool Contains(string key) => _values.ContainsKey(Canonical(key));
+
+    private static string Canonical(string key) => key switch
+    {
+        "mean_absolute_error" => "mae",
+        "val_mean_absolute_error" => "val_mae",
+        _ => key,
+    };
 
     internal void Append(int epoch, IReadOnlyDictionary<string, double> logs, double seconds, double samplesPerSecond)
     {

@@ -184,12 +184,15 @@ public unsafe class Sequential : IDisposable
     /// Keras' fit: every epoch the row order is reshuffled (unless <paramref name="shuffle"/> is false, then rows go
     /// in order), rows are taken in batches of <paramref name="batchSize"/> with the last partial batch kept, the
     /// logged loss/mae are batch-size-weighted means over the epoch, validation runs at the end of each epoch.
-    /// <paramref name="seed"/> fixes the shuffling; without it the model's generator is used.
+    /// <paramref name="seed"/> fixes the shuffling; without it the model's generator is used. <paramref name="verbose"/>
+    /// as Keras': 1 prints each epoch's line as its progress bar ends, 2 one line per epoch (<see cref="ProgbarLogger"/>);
+    /// the default here is 0, silent (Keras' is 1; the study's code passes verbose=1).
     /// </summary>
     public History Fit(Matrix x, Matrix y, int epochs = 20, int batchSize = 128,
                        (Matrix X, Matrix Y)? validationData = null, IEnumerable<Callback>? callbacks = null,
-                       bool shuffle = true, int? seed = null)
+                       bool shuffle = true, int? seed = null, int verbose = 0)
     {
+        if (verbose is < 0 or > 2) throw new CultureNetException($"verbose is {verbose} (expected 0 = silent, 1 = progress bar, 2 = one line per epoch)");
         if (!IsCompiled) throw new CultureNetException("compile the model before fitting it");
         if (epochs < 0) throw new CultureNetException($"epochs must be >= 0, got {epochs}");
         if (batchSize <= 0) throw new CultureNetException($"batchSize must be positive, got {batchSize}");
@@ -207,6 +210,8 @@ public unsafe class Sequential : IDisposable
         var validation = validationData is var (vx2, vy2) ? (Contiguous(vx2), Contiguous(vy2)) : ((Matrix, Matrix)?)null;
         var rng = seed is int s ? new Random(s) : _random;
         var callbackList = (callbacks ?? []).ToList();
+        // Keras adds its ProgbarLogger after the user's callbacks, so it prints each epoch's logs as they left them.
+        if (verbose > 0) callbackList.Add(new ProgbarLogger(verbose, epochs, x.Rows, validationData is var (vxRows, _) ? vxRows.Rows : null));
         var history = new History();
         _currentHistory = history;
         StopTraining = false;
