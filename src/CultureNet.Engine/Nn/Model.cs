@@ -15,9 +15,16 @@ namespace CultureNet.Engine.Nn;
 /// </code>
 /// It trains exactly as the <see cref="Sequential"/> of the same layers (it is one). Its Keras .h5 weight files list
 /// the InputLayer first, as a functional model's do. <see cref="Sequential.Layers"/> lists the Dense layers only.
+/// As in Keras, a model class may derive from it (the released <c>class genNet(Model)</c>); C# runs the base
+/// constructor first, so such a class builds its layers in a static method and passes them on.
 /// </summary>
-public sealed class Model : Sequential
+public class Model : Sequential
 {
+    /// <summary>Keras' <c>Model(inputs=[inp], outputs=[out])</c>: one input and one output, as lists.</summary>
+    public Model(IReadOnlyList<Input> inputs, IReadOnlyList<KerasTensor> outputs, int? seed = null, string? backend = null,
+        Policy? dtypePolicy = null)
+        : this(Single(inputs, "inputs"), Single(outputs, "outputs"), seed, backend, dtypePolicy) { }
+
     public Model(Input inputs, KerasTensor outputs, int? seed = null, string? backend = null, Policy? dtypePolicy = null)
         : base(seed, backend, dtypePolicy)
     {
@@ -40,4 +47,11 @@ public sealed class Model : Sequential
 
     /// <summary>The InputLayer's name, written first in Keras .h5 weight files.</summary>
     public string InputName { get; }
+
+    private static T Single<T>(IReadOnlyList<T> tensors, string what)
+    {
+        ArgumentNullException.ThrowIfNull(tensors, what);
+        return tensors.Count == 1 ? tensors[0]
+            : throw new CultureNetException($"Model: {what} has {tensors.Count} tensors (expected one: the engine builds single-input, single-output chains)");
+    }
 }

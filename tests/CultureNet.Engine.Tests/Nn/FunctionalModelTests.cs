@@ -1,5 +1,6 @@
 using CultureNet.Engine.Models;
 using CultureNet.Engine.Nn;
+using CultureNet.Engine.Nn.Callbacks;
 using CultureNet.Engine.Nn.Layers;
 using CultureNet.Engine.Nn.Optimizers;
 using CultureNet.Engine.Tests.Support;
@@ -82,6 +83,63 @@ print(';'.join(n.decode('utf8') + ':' + str(len(f[n.decode('utf8')].attrs['weigh
             Assert.Equal(model.Layers.Select(l => (l.Units, l.Trainable)), loaded.Layers.Select(l => (l.Units, l.Trainable)));
             Assert.Equal(model.Predict(x), loaded.Predict(x));
         }
+    }
+
+    /// <summary>The released <c>class genNet(Model)</c> as a C# class: C# runs the base constructor first, so the layers
+    /// are built in a static method; the rest reads as the Python does.</summary>
+    private sealed class GenNetPort : Model
+    {
+        private readonly int _epochs, _batchSize;
+
+        public GenNetPort(int inputDim, bool[] trainable, int epochs = 20, int batchSize = 128)
+            : this(Graph(inputDim, trainable), epochs, batchSize) { }
+
+        private GenNetPort((Input Inp, KerasTensor L5) graph, int epochs, int batchSize)
+            : base(inputs: [graph.Inp], outputs: [graph.L5], seed: 7)
+        {
+            _epochs = epochs;
+            _batchSize = batchSize;
+        }
+
+        private static (Input, KerasTensor) Graph(int inputDim, bool[] trainable)
+        {
+            var inp = new Input(shape: [inputDim]);
+            var l1 = new Dense(16, activation: "relu", trainable: trainable[0]).Call(inp);
+            var l2 = new Dense(8, activation: "relu", trainable: trainable[1]).Call(l1);
+            var l3 = new Dense(6, activation: "relu", trainable: trainable[2]).Call(l2);
+            var l4 = new Dense(4, activation: "relu", trainable: trainable[3]).Call(l3);
+            var l5 = new Dense(1, activation: "linear", trainable: trainable[4]).Call(l4);
+            return (inp, l5);
+        }
+
+        public void TrainModel(Matrix xTrain, Matrix yTrain, Matrix xVal, Matrix yVal, string weightsPath)
+        {
+            Compile(optimizer: "adadelta", loss: "mean_squared_error", metrics: ["mae"]);
+            var stopper = new EarlyStopping(monitor: "val_loss", minDelta: 0.01, patience: 4, mode: "auto");
+            Fit(xTrain, yTrain, epochs: _epochs, batchSize: _batchSize, callbacks: [stopper], validationData: (xVal, yVal), seed: 5);
+            this.SaveWeights(weightsPath);
+        }
+    }
+
+    [Fact]
+    public void The_released_genNet_class_ports_as_a_subclass_of_Model()
+    {
+        using var tmp = new TempDir();
+        var (x, y) = Support.Data.Regression(300, 12, seed: 1);
+        var (vx, vy) = Support.Data.Regression(100, 12, seed: 2);
+        using var port = new GenNetPort(12, [true, true, true, true, true], epochs: 3, batchSize: 32);
+        port.TrainModel(x, y, vx, vy, tmp.File("m1_weights.h5"));
+        // The same training through the Sequential API.
+        using var sequential = GenNet.Create(12, [16, 8, 6, 4], seed: 7);
+        sequential.Compile(optimizer: new Adadelta(), loss: "mse", metrics: ["mae"]);
+        sequential.Fit(x, y, epochs: 3, batchSize: 32, validationData: (vx, vy), seed: 5,
+            callbacks: [new EarlyStopping(monitor: "val_loss", minDelta: 0.01, patience: 4)]);
+        Assert.Equal(sequential.GetWeights(), port.GetWeights());
+        using var loaded = GenNet.Create(12, [16, 8, 6, 4]);
+        loaded.LoadWeights(tmp.File("m1_weights.h5"));
+        Assert.Equal(port.Predict(vx), loaded.Predict(vx));
+        Assert.Contains("expected one", Assert.Throws<CultureNetException>(() =>
+            new Model(inputs: [new Input(shape: [3]), new Input(shape: [3])], outputs: [])).Message);
     }
 
     [Fact]
