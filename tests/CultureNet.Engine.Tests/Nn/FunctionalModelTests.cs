@@ -11,15 +11,10 @@ namespace CultureNet.Engine.Tests.Nn;
 /// <summary>Keras' functional API (Input, layer(x), Model(inputs, outputs)) for the chain the released genNet builds.</summary>
 public class FunctionalModelTests
 {
-    /// <summary>The released genNet.__init__, line for line (lsize0..3 = 16, 8, 6, 4 to keep it small).</summary>
+    /// <summary>The released genNet.__init__'s layers (<see cref="GenNetPort.Graph"/>) in a plain Model.</summary>
     private static Model ReleasedGenNet(int inputDim, bool[] trainable, int seed)
     {
-        var inp = new Input(shape: [inputDim]);
-        var l1 = new Dense(16, activation: "relu", trainable: trainable[0]).Call(inp);
-        var l2 = new Dense(8, activation: "relu", trainable: trainable[1]).Call(l1);
-        var l3 = new Dense(6, activation: "relu", trainable: trainable[2]).Call(l2);
-        var l4 = new Dense(4, activation: "relu", trainable: trainable[3]).Call(l3);
-        var l5 = new Dense(1, activation: "linear", trainable: trainable[4]).Call(l4);
+        var (inp, l5) = GenNetPort.Graph(inputDim, trainable);
         var model = new Model(inputs: inp, outputs: l5, seed: seed);
         model.Compile(optimizer: "adadelta", loss: "mean_squared_error", metrics: ["mae"]);
         return model;
@@ -101,7 +96,8 @@ print(';'.join(n.decode('utf8') + ':' + str(len(f[n.decode('utf8')].attrs['weigh
             _batchSize = batchSize;
         }
 
-        private static (Input, KerasTensor) Graph(int inputDim, bool[] trainable)
+        /// <summary>genNet.__init__'s layers, line for line (lsize0..3 = 16, 8, 6, 4 to keep it small).</summary>
+        internal static (Input Inp, KerasTensor L5) Graph(int inputDim, bool[] trainable)
         {
             var inp = new Input(shape: [inputDim]);
             var l1 = new Dense(16, activation: "relu", trainable: trainable[0]).Call(inp);
