@@ -210,8 +210,8 @@ public unsafe class Sequential : IDisposable
         var validation = validationData is var (vx2, vy2) ? (Contiguous(vx2), Contiguous(vy2)) : ((Matrix, Matrix)?)null;
         var rng = seed is int s ? new Random(s) : _random;
         var callbackList = (callbacks ?? []).ToList();
-        // Keras adds its ProgbarLogger after the user's callbacks, so it prints each epoch's logs as they left them.
-        if (verbose > 0) callbackList.Add(new ProgbarLogger(verbose, epochs, x.Rows, validationData is var (vxRows, _) ? vxRows.Rows : null));
+        // Keras' fit puts its ProgbarLogger ahead of the user's callbacks: an epoch's line prints before they see it.
+        if (verbose > 0) callbackList.Insert(0, new ProgbarLogger(verbose, epochs, x.Rows, validationData is var (vxRows, _) ? vxRows.Rows : null));
         var history = new History();
         _currentHistory = history;
         StopTraining = false;

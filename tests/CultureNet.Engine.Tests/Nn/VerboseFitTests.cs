@@ -48,6 +48,13 @@ public class VerboseFitTests
         Assert.Equal("Train on 300 samples", bar[0]);
         Assert.Matches(new Regex(@"^300/300 \[={30}\] - \d+s \d+(us|ms|s)/step - loss: \d\.\d{4} - mean_absolute_error: \d\.\d{4}$"), bar[2]);
 
+        // As in Keras, an epoch's line is written before the user's callbacks run for that epoch.
+        var order = Captured(() => model.Fit(x, y, epochs: 1, batchSize: 32, verbose: 2,
+            callbacks: [new LambdaCallback(onEpochEnd: (_, _) => Console.WriteLine("user callback"))]))
+            .Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith(" - ", order[2]);
+        Assert.Equal("user callback", order[3]);
+
         Assert.Equal("", Captured(() => model.Fit(x, y, epochs: 1, batchSize: 32)));
         Assert.Contains("expected 0 = silent", Assert.Throws<CultureNetException>(() => model.Fit(x, y, epochs: 1, verbose: 3)).Message);
     }
