@@ -56,22 +56,17 @@ public static class GemmProbe
 
     /// <summary>Best seconds per product (m × k)·(k × n) over <paramref name="repetitions"/> timed groups of about
     /// <paramref name="secondsPerGroup"/> each, B in the backend's preferred layout (cn_backend_time_gemm).</summary>
-    public static double SecondsPerCall(EngineCase engine, int m, int n, int k, int repetitions = 3, double secondsPerGroup = 0.15)
-    {
-        int calls = Calls(engine, m, n, k, secondsPerGroup);
-        double best = double.PositiveInfinity;
-        for (int i = 0; i < repetitions; i++)
-            best = Math.Min(best, NativeBackends.TimeGemm(engine.Backend, engine.Policy.Precision, m, n, k, calls) / calls);
-        return best;
-    }
+    public static double SecondsPerCall(EngineCase engine, int m, int n, int k, int repetitions = 3, double secondsPerGroup = 0.15) =>
+        GroupTiming.BestPerRepetition(Timer(engine, m, n, k), repetitions, secondsPerGroup);
 
     /// <summary>The summed GFLOP/s of <paramref name="copies"/> products timed at once, each on its own thread with
     /// <paramref name="threadsEach"/> engine threads (best of <paramref name="repetitions"/>; each timing ends when its
     /// slowest copy does): the machine's rate for independent work, such as a protocol training several fits at once.</summary>
     public static double ConcurrentGflops(EngineCase engine, int copies, int threadsEach, int repetitions = 3, double secondsPerGroup = 0.15)
     {
+        var time = Timer(engine, M, N, K);
         int calls;
-        using (NativeEngine.ThreadsOnThisThread(threadsEach)) calls = Calls(engine, M, N, K, secondsPerGroup);
+        using (NativeEngine.ThreadsOnThisThread(threadsEach)) calls = GroupTiming.Repetitions(time, secondsPerGroup);
         double best = 0;
         for (int r = 0; r < repetitions; r++)
         {
@@ -81,7 +76,7 @@ public static class GemmProbe
             {
                 using var scope = NativeEngine.ThreadsOnThisThread(threadsEach);
                 start.SignalAndWait();
-                seconds[i] = NativeBackends.TimeGemm(engine.Backend, engine.Policy.Precision, M, N, K, calls);
+                seconds[i] = time(calls);
             })).ToArray();
             foreach (var thread in threads) thread.Start();
             foreach (var thread in threads) thread.Join();
@@ -90,11 +85,7 @@ public static class GemmProbe
         return best;
     }
 
-    /// <summary>Calls in a group of about <paramref name="secondsPerGroup"/>, from a first short timing.</summary>
-    private static int Calls(EngineCase engine, int m, int n, int k, double secondsPerGroup)
-    {
-        const int probeCalls = 4;
-        double probe = NativeBackends.TimeGemm(engine.Backend, engine.Policy.Precision, m, n, k, probeCalls);
-        return (int)Math.Clamp(probeCalls * secondsPerGroup / Math.Max(probe, 1e-6), 4, 100_000);
-    }
+    /// <summary>Calls → wall seconds of that many m × n × k products on <paramref name="engine"/>.</summary>
+    private static Func<int, double> Timer(EngineCase engine, int m, int n, int k) =>
+        calls => NativeBackends.TimeGemm(engine.Backend, engine.Policy.Precision, m, n, k, calls);
 }

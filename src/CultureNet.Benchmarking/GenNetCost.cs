@@ -11,12 +11,17 @@ public static class GenNetCost
     /// <summary>The benchmarks' input width: ResNet-50's 2048 pooled features, the paper's backbone.</summary>
     public const int InputDim = 2048;
 
-    /// <summary>Multiply-adds of one forward pass: Σ width[i]·width[i+1] over input → hidden layers → 1 output.</summary>
-    public static double MacsPerSample(int inputDim = InputDim)
+    /// <summary>GenNet's widths: input → hidden layers → 1 output (2048-500-200-100-50-1 at the benchmarks' input).</summary>
+    public static IReadOnlyList<int> Widths(int inputDim = InputDim) => [inputDim, .. GenNet.HiddenUnits, 1];
+
+    /// <summary>Multiply-adds of one forward pass of GenNet over <paramref name="inputDim"/> features.</summary>
+    public static double MacsPerSample(int inputDim = InputDim) => MacsPerSample(Widths(inputDim));
+
+    /// <summary>Multiply-adds of one forward pass through Dense layers of <paramref name="widths"/>: Σ width[i]·width[i+1].</summary>
+    public static double MacsPerSample(IReadOnlyList<int> widths)
     {
-        int[] widths = [inputDim, .. GenNet.HiddenUnits, 1];
         double macs = 0;
-        for (int i = 0; i + 1 < widths.Length; i++) macs += (double)widths[i] * widths[i + 1];
+        for (int i = 0; i + 1 < widths.Count; i++) macs += (double)widths[i] * widths[i + 1];
         return macs;
     }
 

@@ -1,4 +1,3 @@
-using CultureNet.Engine.Models;
 using CultureNet.Engine.Native;
 
 namespace CultureNet.Benchmarking;
@@ -62,7 +61,7 @@ public static class StepBound
     }
 
     /// <summary>GenNet's widths at the benchmarks' input width: 2048-500-200-100-50-1.</summary>
-    public static IReadOnlyList<int> GenNetWidths { get; } = [GenNetCost.InputDim, .. GenNet.HiddenUnits, 1];
+    public static IReadOnlyList<int> GenNetWidths { get; } = GenNetCost.Widths();
 
     /// <summary>
     /// The bound from the given timings: <paramref name="secondsPerProduct"/> (a product's shape, M × N × K → its best
@@ -85,9 +84,8 @@ public static class StepBound
             // The first is the limit's product: timed as the limit times it, this orientation, the fastest backend.
             if (i == 0) firstForward = asIs;
         }
-        double macs = 0;
-        for (int l = 0; l + 1 < widths.Count; l++) macs += (double)widths[l] * widths[l + 1];
-        return new StepBoundRound(batch, products, secondsPerUpdate(Parameters(widths)), firstForward, all[0].Flops, 6 * macs * batch);
+        return new StepBoundRound(batch, products, secondsPerUpdate(Parameters(widths)), firstForward, all[0].Flops,
+            6 * GenNetCost.MacsPerSample(widths) * batch);
     }
 
     /// <summary>The bound measured now on this machine's float32 backends, at the engine's threads (each timing is
@@ -96,15 +94,5 @@ public static class StepBound
     public static StepBoundRound Measure(IReadOnlyList<EngineCase> float32Cases, int batch = 128, IReadOnlyList<int>? widths = null) =>
         Compute(batch, widths ?? GenNetWidths, float32Cases,
             (c, p) => GemmProbe.SecondsPerCall(c, p.M, p.N, p.K, repetitions: 3, secondsPerGroup: 0.02),
-            UpdateSeconds);
-
-    private static double UpdateSeconds(long parameters)
-    {
-        const int probePasses = 4;
-        double probe = NativeBackends.TimeUpdateTraffic(parameters, probePasses);
-        int passes = (int)Math.Clamp(probePasses * 0.02 / Math.Max(probe, 1e-6), 4, 100_000);
-        double best = double.PositiveInfinity;
-        for (int i = 0; i < 3; i++) best = Math.Min(best, NativeBackends.TimeUpdateTraffic(parameters, passes) / passes);
-        return best;
-    }
+            parameters => GroupTiming.BestPerRepetition(passes => NativeBackends.TimeUpdateTraffic(parameters, passes), groups: 3, secondsPerGroup: 0.02));
 }
