@@ -23,12 +23,18 @@ public sealed class History
 
     public bool Contains(string key) => _values.ContainsKey(Canonical(key));
 
-    private static string Canonical(string key) => key switch
+    /// <summary>Keras 2.2's name for a logged key: it logs metrics=['mae'] as mean_absolute_error.</summary>
+    internal static string Keras22Name(string key) => Keras22Names.TryGetValue(key, out var name) ? name : key;
+
+    private static readonly Dictionary<string, string> Keras22Names = new()
     {
-        "mean_absolute_error" => "mae",
-        "val_mean_absolute_error" => "val_mae",
-        _ => key,
+        ["mae"] = "mean_absolute_error",
+        ["val_mae"] = "val_mean_absolute_error",
     };
+
+    private static readonly Dictionary<string, string> FromKeras22 = Keras22Names.ToDictionary(p => p.Value, p => p.Key);
+
+    private static string Canonical(string key) => FromKeras22.TryGetValue(key, out var ours) ? ours : key;
 
     internal void Append(int epoch, IReadOnlyDictionary<string, double> logs, double seconds, double samplesPerSecond)
     {

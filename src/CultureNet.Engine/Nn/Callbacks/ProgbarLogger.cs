@@ -19,7 +19,7 @@ public sealed class ProgbarLogger : Callback
 
     public ProgbarLogger(int verbose, int epochs, long samples, long? validationSamples, TextWriter? output = null)
     {
-        if (verbose is not (1 or 2)) throw new CultureNetException($"verbose is {verbose} (expected 0 = silent, 1 = progress bar, 2 = one line per epoch)");
+        if (verbose is not (1 or 2)) throw new CultureNetException($"ProgbarLogger: verbose is {verbose} (expected 1 = progress bar or 2 = one line per epoch)");
         _verbose = verbose;
         _epochs = epochs;
         _samples = samples;
@@ -39,7 +39,7 @@ public sealed class ProgbarLogger : Callback
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         double seconds = _clock.Elapsed.TotalSeconds;
-        string values = string.Concat(logs.Select(kv => $" - {KerasName(kv.Key)}: {Format(kv.Value)}"));
+        string values = string.Concat(logs.Select(kv => $" - {History.Keras22Name(kv.Key)}: {Format(kv.Value)}"));
         if (_verbose == 2)
         {
             _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $" - {seconds:0}s{values}"));
@@ -48,14 +48,6 @@ public sealed class ProgbarLogger : Callback
         string width = _samples.ToString(CultureInfo.InvariantCulture);
         _out.WriteLine($"{width}/{width} [{new string('=', 30)}] - {(int)seconds}s {PerStep(seconds / Math.Max(1, _samples))}{values}");
     }
-
-    /// <summary>Keras 2.2's name for a logged metric: 'mae' is logged as mean_absolute_error.</summary>
-    internal static string KerasName(string key) => key switch
-    {
-        "mae" => "mean_absolute_error",
-        "val_mae" => "val_mean_absolute_error",
-        _ => key,
-    };
 
     // Keras' Progbar: %.4f, or %.4e for magnitudes up to 1e-3.
     private static string Format(double value) =>
