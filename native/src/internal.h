@@ -36,6 +36,15 @@ int cn__threads(void);
 int cn__process_threads(void);
 /* Monotonic wall clock in seconds. */
 double cn__now(void);
+/* Thread t of nt's share [*i0, *i1) of n floats: contiguous whole cache lines (16 floats), so threads never share a
+ * line; empty when *i0 >= *i1. The optimizer's update and the benchmarks' traffic probe split their work so. */
+static inline void cn__line_range(int64_t n, int t, int nt, int64_t* i0, int64_t* i1)
+{
+    const int64_t lines = (n + 15) / 16;
+    *i0 = lines * t / nt * 16;
+    *i1 = lines * (t + 1) / nt * 16;
+    if (*i1 > n) *i1 = n;
+}
 /* Make the calling thread's OpenMP team size the engine's thread count (OpenMP keeps it per thread, and callers such
  * as .NET call from several threads). Called on entry of every computing function. */
 void cn__use_threads(void);

@@ -24,11 +24,8 @@ static void cn_traffic_pass(float* p, const float* g, float* eg, float* edx, int
 {
 #pragma omp parallel num_threads(threads)
     {
-        /* contiguous ranges of whole cache lines (16 floats), as the update kernel splits its work */
-        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-        const int64_t lines = (n + 15) / 16;
-        int64_t i0 = lines * t / nt * 16, i1 = lines * (t + 1) / nt * 16;
-        if (i1 > n) i1 = n;
+        int64_t i0, i1; /* as the update kernel splits its work */
+        cn__line_range(n, omp_get_thread_num(), omp_get_num_threads(), &i0, &i1);
         if (i0 < i1) cn_traffic_range(p, g, eg, edx, i0, i1);
     }
 }

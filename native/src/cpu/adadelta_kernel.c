@@ -142,12 +142,8 @@ void cn_cpu_adadelta(float* p, const float* g, float* eg, float* edx, int64_t n,
     }
 #pragma omp parallel num_threads(threads)
     {
-        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-        /* contiguous ranges, multiples of 16 floats (64 bytes) so threads never share a cache line */
-        const int64_t blocks = (n + 15) / 16;
-        const int64_t b0 = blocks * t / nt, b1 = blocks * (t + 1) / nt;
-        int64_t i0 = b0 * 16, i1 = b1 * 16;
-        if (i1 > n) i1 = n;
+        int64_t i0, i1;
+        cn__line_range(n, omp_get_thread_num(), omp_get_num_threads(), &i0, &i1);
         if (i0 < i1)
             range(p + i0, g + i0, eg + i0, edx + i0, p_bf16 != NULL ? p_bf16 + i0 : NULL, i1 - i0, lr, rho, omr, eps);
     }
