@@ -48,6 +48,9 @@ public class Model : Sequential
     /// <summary>The InputLayer's name, written first in Keras .h5 weight files.</summary>
     public string InputName { get; }
 
+    private protected override IEnumerable<ModelSummary.Row> SummaryRows() =>
+        base.SummaryRows().Prepend(new ModelSummary.Row(InputName, "InputLayer", InputDim, 0));
+
     private static T Single<T>(IReadOnlyList<T> tensors, string what)
     {
         ArgumentNullException.ThrowIfNull(tensors, what);

@@ -31,6 +31,7 @@ public unsafe class Sequential : IDisposable
     private AdadeltaHandle? _optimizer;
     private Adadelta? _optimizerConfig;
     private History? _currentHistory;
+    private bool[]? _compiledTrainable; // the flags the last Compile fixed: Keras' _collected_trainable_weights
 
     private string? _backend;
     private Policy _dtypePolicy;
@@ -162,6 +163,7 @@ public unsafe class Sequential : IDisposable
                 throw new CultureNetException($"layer {layer.Name} has use_bias=False, which the engine cannot train (it always trains a bias); freeze it (Trainable = false) to keep its bias at zero");
         foreach (var layer in _layers)
             NativeEngine.Check(NativeMethods.MlpSetTrainable(_net!, layer.Index, layer.Trainable ? 1 : 0));
+        _compiledTrainable = _layers.Select(l => l.Trainable).ToArray();
         _optimizer?.Dispose();
         NativeEngine.Check(NativeMethods.AdadeltaCreate(_net!, (float)optimizer.Lr, (float)optimizer.Rho, (float)optimizer.Epsilon, out var opt));
         _optimizer = opt;
@@ -179,6 +181,35 @@ public unsafe class Sequential : IDisposable
     }
 
     public Adadelta? Optimizer => _optimizerConfig;
+
+    /// <summary>Keras' <c>model.count_params()</c>: every weight of every layer, trainable or not.</summary>
+    public long CountParams() => _layers.Sum(l => l.CountParams());
+
+    /// <summary>
+    /// Keras 2.2's <c>model.summary(line_length, positions, print_fn)</c>: the layer table, line by line, to
+    /// <paramref name="printFn"/> (default: the console). A functional <see cref="Model"/> lists its InputLayer first,
+    /// a Sequential does not, as in Keras. The counts are Keras': trainable parameters as the last Compile fixed them
+    /// (the current flags before any Compile), non-trainable ones by the current flags. So a layer frozen after Compile
+    /// is counted in both, and, as Keras does, a warning then goes to standard error.
+    /// </summary>
+    public void Summary(int? lineLength = null, IReadOnlyList<double>? positions = null, Action<string>? printFn = null)
+    {
+        if (_layers.Count == 0) throw new CultureNetException("summary: the model has no layers yet (add one first)");
+        var print = printFn ?? Console.WriteLine;
+        var collected = _compiledTrainable ?? _layers.Select(l => l.Trainable).ToArray();
+        long trainable = _layers.Where(l => collected[l.Index]).Sum(l => l.CountParams());
+        long nonTrainable = _layers.Where(l => !l.Trainable).Sum(l => l.CountParams());
+        var lines = ModelSummary.Lines(SummaryRows().ToList(), trainable, nonTrainable, lineLength, positions).ToList();
+        if (_layers.Where(l => collected[l.Index]).Sum(WeightCount) != _layers.Where(l => l.Trainable).Sum(WeightCount))
+            Console.Error.WriteLine("UserWarning: Discrepancy between trainable weights and collected trainable weights, did you set `model.trainable` without calling `model.compile` after ?");
+        foreach (var line in lines) print(line);
+
+        static int WeightCount(Dense l) => l.UseBias ? 2 : 1;
+    }
+
+    /// <summary>The summary's rows: the Dense layers (a functional model adds its InputLayer).</summary>
+    private protected virtual IEnumerable<ModelSummary.Row> SummaryRows() =>
+        _layers.Select(l => new ModelSummary.Row(l.Name!, "Dense", l.Units, l.CountParams()));
 
     /// <summary>
     /// Keras' fit: every epoch the row order is reshuffled (unless <paramref name="shuffle"/> is false, then rows go

@@ -58,6 +58,9 @@ public sealed class Dense
     internal Sequential? Model { get; set; }
     internal int Index { get; set; }
 
+    /// <summary>Keras' <c>layer.count_params()</c>: the kernel's weights and, with a bias, its units.</summary>
+    public long CountParams() => (long)KernelSize + (UseBias ? Units : 0);
+
     public int KernelSize => checked((InputDim ?? throw new InvalidOperationException($"{Name}: input width unknown")) * Units);
 
     /// <summary>[kernel (in×out, row-major), bias] as in Keras' layer.get_weights().</summary>
