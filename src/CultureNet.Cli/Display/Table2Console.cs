@@ -1,5 +1,6 @@
 using CultureNet.Engine.Cohort;
-using CultureNet.Engine.Reports;
+using CultureNet.Engine.Reports.Formats;
+using CultureNet.Engine.Reports.Scores;
 using Spectre.Console;
 
 namespace CultureNet.Cli.Display;

@@ -1,6 +1,6 @@
 using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Protocol.Planning;
-using CultureNet.Engine.Reports;
+using CultureNet.Engine.Reports.Scores;
 
 namespace CultureNet.Engine.Figures;
 

@@ -1,6 +1,6 @@
 using CultureNet.Engine.Cohort;
 using CultureNet.Engine.IO;
-using CultureNet.Engine.Reports;
+using CultureNet.Engine.Reports.Scores;
 using ScottPlot;
 
 namespace CultureNet.Engine.Figures;

@@ -1,6 +1,8 @@
 using CultureNet.Engine.Models;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.Reports.Formats;
+using CultureNet.Engine.Reports.Scores;
 
 namespace CultureNet.Engine.Reports;
 

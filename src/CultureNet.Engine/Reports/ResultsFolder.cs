@@ -1,5 +1,7 @@
-using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.IO;
+using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.Reports.Formats;
+using CultureNet.Engine.Reports.Scores;
 namespace CultureNet.Engine.Reports;
 
 /// <summary>The file names of a results folder, and writing the tables into it (each file atomically).</summary>

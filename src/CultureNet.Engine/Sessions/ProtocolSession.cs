@@ -7,6 +7,7 @@ using CultureNet.Engine.Nn;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Reports;
+using CultureNet.Engine.Reports.Formats;
 using CultureNet.Engine.Weights;
 
 namespace CultureNet.Engine.Sessions;

@@ -1,5 +1,5 @@
 using CultureNet.Engine.Protocol.Running;
-using CultureNet.Engine.Reports;
+using CultureNet.Engine.Reports.Scores;
 
 namespace CultureNet.Engine.Sessions;
 

@@ -1,6 +1,7 @@
 using CultureNet.Cli.Tests.Support;
 using CultureNet.Engine.Models;
 using CultureNet.Engine.Reports;
+using CultureNet.Engine.Reports.Formats;
 using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Cli.Tests.Commands;

@@ -1,8 +1,9 @@
-using CultureNet.Cli.Tests.Support;
-using CultureNet.Engine.Protocol.Running;
 using System.Diagnostics;
+using CultureNet.Cli.Tests.Support;
 using CultureNet.Engine.Data;
+using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Reports;
+using CultureNet.Engine.Reports.Formats;
 using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Cli.Tests.Commands;

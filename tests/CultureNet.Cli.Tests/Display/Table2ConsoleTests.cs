@@ -1,8 +1,8 @@
-using CultureNet.Engine.Cohort;
-using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Cli.Display;
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Metrics;
-using CultureNet.Engine.Reports;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Reports.Scores;
 using Spectre.Console;
 
 namespace CultureNet.Cli.Tests.Display;

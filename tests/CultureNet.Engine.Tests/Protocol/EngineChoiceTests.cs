@@ -5,6 +5,8 @@ using CultureNet.Engine.Nn;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Reports;
+using CultureNet.Engine.Reports.Formats;
+using CultureNet.Engine.Reports.Scores;
 using CultureNet.Engine.Sessions;
 using CultureNet.Engine.Tests.Support;
 

@@ -1,7 +1,6 @@
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Nn;
 using CultureNet.Engine.Protocol.Planning;
-using CultureNet.Engine.Reports;
 using CultureNet.Engine.Sessions;
 using CultureNet.Engine.Tests.Support;
 using Xunit.Abstractions;

@@ -1,11 +1,10 @@
-using CultureNet.Engine.Sessions;
+using CultureNet.Engine;
 using CultureNet.Engine.Cohort;
+using CultureNet.Engine.IO;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Reports;
-using CultureNet.Engine.IO;
-using CultureNet.Engine;
-
+using CultureNet.Engine.Sessions;
 using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Protocol;

@@ -1,13 +1,12 @@
 using CsCheck;
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Extraction;
 using CultureNet.Engine.IO;
 using CultureNet.Engine.Models;
-using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Nn;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
-using CultureNet.Engine.Reports;
 using CultureNet.Engine.Tests.Support;
 using CultureNet.Engine.Weights;
 

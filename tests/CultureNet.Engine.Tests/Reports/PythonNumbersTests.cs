@@ -1,5 +1,5 @@
 using System.Globalization;
-using CultureNet.Engine.Reports;
+using CultureNet.Engine.Reports.Formats;
 using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Reports;

@@ -1,8 +1,8 @@
-using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Cohort;
-using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Metrics;
-using CultureNet.Engine.Reports;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.Reports.Scores;
 
 namespace CultureNet.Engine.Tests.Reports;
 

@@ -4,6 +4,8 @@ using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Reports;
+using CultureNet.Engine.Reports.Formats;
+using CultureNet.Engine.Reports.Scores;
 using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Reports;

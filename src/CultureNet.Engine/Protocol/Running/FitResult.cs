@@ -1,4 +1,3 @@
-using CultureNet.Engine.Reports;
 
 namespace CultureNet.Engine.Protocol.Running;
 

@@ -1,9 +1,8 @@
+using System.Text;
 using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Determinism;
-using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.IO;
-using System.Text;
-using CultureNet.Engine.Reports;
+using CultureNet.Engine.Protocol.Planning;
 
 namespace CultureNet.Engine.Protocol.Running;
 

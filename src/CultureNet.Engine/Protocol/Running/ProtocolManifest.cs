@@ -1,10 +1,9 @@
-using CultureNet.Engine.Determinism;
-using CultureNet.Engine.Cohort;
-using CultureNet.Engine.Protocol.Planning;
-using CultureNet.Engine.IO;
 using System.Text.Json;
-using CultureNet.Engine.Reports;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Determinism;
+using CultureNet.Engine.IO;
 using CultureNet.Engine.Nn;
+using CultureNet.Engine.Protocol.Planning;
 
 namespace CultureNet.Engine.Protocol.Running;
 

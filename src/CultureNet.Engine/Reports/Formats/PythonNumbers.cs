@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>
 /// Numbers as Python and numpy print them, for files that must match the released code's byte for byte:

@@ -1,7 +1,7 @@
 using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Protocol.Planning;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Scores;
 
 /// <summary>A paired comparison of two settings over the same children: <see cref="Setting"/> minus <see cref="Versus"/>.</summary>
 public readonly record struct SettingComparison(Setting Setting, Setting Versus)

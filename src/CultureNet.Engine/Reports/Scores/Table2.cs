@@ -1,6 +1,6 @@
 using CultureNet.Engine.Protocol.Planning;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Scores;
 
 /// <summary>Where a Table II came from; printed with it. <paramref name="Engine"/>: the backend and precision, e.g.
 /// "onednn, mixed_bfloat16", when they are not the default float32 on onednn (null: the default, which the files do

@@ -1,8 +1,9 @@
+using System.Text;
 using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Protocol.Planning;
-using System.Text;
+using CultureNet.Engine.Reports.Scores;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>Table II as Markdown, in the paper's layout: one row per model, per culture ICC [%], CCC [%], PC [%], MAE.</summary>
 public static class Table2Markdown

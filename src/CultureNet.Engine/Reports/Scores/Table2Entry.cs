@@ -1,6 +1,6 @@
 using CultureNet.Engine.Protocol.Planning;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Scores;
 
 /// <summary>One cell group of Table II: a setting in a culture, mean ± SD over its children of the per-child mean
 /// scores. ICC, CCC and PC in % (null for ME), MAE in label units.</summary>

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
-using CultureNet.Engine.Metrics.Statistics;
 using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Metrics.Statistics;
 using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Reports.Scores;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>The "Statistics" section appended to table2.md: the paired tests, then the CIs in Table II's layout.</summary>
 public static class StatisticsMarkdown

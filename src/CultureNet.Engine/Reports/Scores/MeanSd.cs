@@ -1,4 +1,4 @@
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Scores;
 
 /// <summary>Mean ± SD over children. SD is the population SD (1/n, numpy.std's default), as the reference's summary uses.</summary>
 public readonly record struct MeanSd(double Mean, double Sd)

@@ -1,8 +1,8 @@
-using CultureNet.Engine.Metrics.Statistics;
 using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Metrics.Statistics;
 using CultureNet.Engine.Protocol.Planning;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Scores;
 
 /// <summary>The bootstrap 95% confidence interval of one Table II mean (setting, culture, metric), in Table II units.</summary>
 public sealed record MeanInterval(Setting Setting, byte Culture, ReportMetric Metric, int Children, double Mean, BootstrapInterval Interval)

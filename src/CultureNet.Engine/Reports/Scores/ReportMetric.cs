@@ -1,6 +1,6 @@
 using CultureNet.Engine.Metrics;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Scores;
 
 /// <summary>One of Table II's four metrics: its column key, its label, the factor from per-child fractions to Table II
 /// units (100 for the correlations, shown in %) and where it sits in <see cref="MetricScores"/>.</summary>

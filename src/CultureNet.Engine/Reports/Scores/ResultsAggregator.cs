@@ -1,7 +1,7 @@
-using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Metrics;
+using CultureNet.Engine.Protocol.Planning;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Scores;
 
 /// <summary>
 /// The reference's summary: a child's score is the mean over runs; a culture's Table II entry is mean ± SD over its

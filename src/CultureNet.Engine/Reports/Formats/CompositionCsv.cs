@@ -2,7 +2,7 @@ using CultureNet.Engine.Cohort;
 using CultureNet.Engine.IO;
 using CultureNet.Engine.Protocol.Planning;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>
 /// fits/composition.csv: what every fit of the plan trained, validated and tested on, one line per fit, role and child:

@@ -1,6 +1,6 @@
 using CultureNet.Engine.Metrics.Statistics;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Scores;
 
 /// <summary>
 /// One Wilcoxon signed-rank test of a <see cref="SettingComparison"/> in a culture on a metric, over the children scored

@@ -1,11 +1,12 @@
+using System.Text;
 using CultureNet.Engine.Cohort;
 using CultureNet.Engine.IO;
 using CultureNet.Engine.Metrics;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
-using System.Text;
+using CultureNet.Engine.Reports.Scores;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>
 /// <c>reference/</c> of a results folder made with <c>--conventions reference</c>: the files the released code's

@@ -3,7 +3,7 @@ using CultureNet.Engine.IO;
 using CultureNet.Engine.Models;
 using CultureNet.Engine.Protocol.Running;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>fits.csv: <c>key,run,epochs,loss,val_loss</c>, one line per fit in plan order, plus <c>backend,precision</c>
 /// when the networks did not compute in the default float32 on onednn (the default keeps the file's bytes as they were

@@ -1,8 +1,8 @@
-using CultureNet.Engine.Metrics.Statistics;
 using CultureNet.Engine.Determinism;
+using CultureNet.Engine.Metrics.Statistics;
 using CultureNet.Engine.Protocol.Planning;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Scores;
 
 /// <summary>
 /// What the paper does not report, computed from the per-child scores behind Table II: paired signed-rank tests of

@@ -1,9 +1,10 @@
 using System.Text;
-using CultureNet.Engine.Metrics.Statistics;
 using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Metrics.Statistics;
 using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Reports.Scores;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>
 /// stats.csv: one line per test, then one per interval, in the columns of <see cref="Header"/> (empty where a column

@@ -1,5 +1,6 @@
 using CultureNet.Engine.IO;
-namespace CultureNet.Engine.Reports;
+using CultureNet.Engine.Reports.Scores;
+namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>
 /// per_child.csv: <c>setting,culture,child,icc,ccc,pc,mae,runs</c> — each metric's mean over the runs, correlations as

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>Number formatting for the CSV and JSON reports: invariant culture, shortest round-trip form, NaN as empty.</summary>
 internal static class CsvFormat

@@ -1,6 +1,6 @@
-using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.IO;
-namespace CultureNet.Engine.Reports;
+using CultureNet.Engine.Protocol.Running;
+namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>
 /// predictions.csv: <c>setting,run,culture,child,frame,label,prediction</c>, one line per test frame, ordered by

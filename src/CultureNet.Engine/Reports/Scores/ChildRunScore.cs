@@ -1,9 +1,9 @@
 using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Metrics;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
-using CultureNet.Engine.Metrics;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Scores;
 
 /// <summary>
 /// A child's scores for one setting in one run. For ME the correlations are not applicable (a constant prediction) and

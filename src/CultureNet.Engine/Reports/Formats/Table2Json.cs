@@ -1,8 +1,9 @@
-using CultureNet.Engine.Cohort;
 using System.Text;
 using System.Text.Json;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Reports.Scores;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>table2.json: the context (source, runs, split, seed, synthetic flag), units, and one object per (setting, culture).</summary>
 public static class Table2Json

@@ -1,7 +1,8 @@
-using CultureNet.Engine.Cohort;
 using System.Text;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Reports.Scores;
 
-namespace CultureNet.Engine.Reports;
+namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>table2.csv: one line per (setting, culture); correlations in %, empty for ME; SD is the population SD over children.</summary>
 public static class Table2Csv
