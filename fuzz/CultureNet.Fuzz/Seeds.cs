@@ -1,8 +1,8 @@
-using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Extraction;
 using CultureNet.Engine.IO;
 using CultureNet.Engine.Models;
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Nn;
 using CultureNet.Engine.Nn.Optimizers;
 using CultureNet.Engine.Protocol.Planning;

@@ -1,5 +1,5 @@
-using CultureNet.Engine.IO;
 using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.IO;
 using CultureNet.Engine.Reports.Formats;
 using CultureNet.Engine.Reports.Scores;
 namespace CultureNet.Engine.Reports;

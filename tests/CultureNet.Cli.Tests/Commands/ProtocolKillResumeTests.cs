@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using CultureNet.Cli.Tests.Support;
-using CultureNet.Engine.Data;
 using CultureNet.Engine.Protocol.Running;
+using System.Diagnostics;
+using CultureNet.Engine.Data;
 using CultureNet.Engine.Reports;
 using CultureNet.Engine.Reports.Formats;
 using CultureNet.Engine.Tests.Support;

@@ -1,7 +1,7 @@
-using CultureNet.Cli.Display;
 using CultureNet.Engine.Cohort;
-using CultureNet.Engine.Metrics;
 using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Cli.Display;
+using CultureNet.Engine.Metrics;
 using CultureNet.Engine.Reports.Scores;
 using Spectre.Console;
 

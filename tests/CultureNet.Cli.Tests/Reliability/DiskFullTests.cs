@@ -1,7 +1,7 @@
-using static CultureNet.Cli.Tests.Reliability.FaultFixtures;
 using CultureNet.Cli.Tests.Support;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Tests.Support;
+using static CultureNet.Cli.Tests.Reliability.FaultFixtures;
 
 namespace CultureNet.Cli.Tests.Reliability;
 

@@ -1,11 +1,12 @@
-using System.Diagnostics;
-using static CultureNet.Cli.Tests.Reliability.FaultFixtures;
 using CultureNet.Cli.Tests.Support;
+using System.Diagnostics;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Reports;
 using CultureNet.Engine.Tests.Support;
 using CultureNet.Engine.Weights;
+
+using static CultureNet.Cli.Tests.Reliability.FaultFixtures;
 
 namespace CultureNet.Cli.Tests.Reliability;
 

@@ -1,9 +1,10 @@
+using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Figures;
 using CultureNet.Engine.Metrics;
-using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Reports.Scores;
 using CultureNet.Engine.Tests.Protocol;
+
 using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Figures;

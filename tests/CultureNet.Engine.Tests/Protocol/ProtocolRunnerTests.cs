@@ -1,10 +1,11 @@
-using CultureNet.Engine;
+using CultureNet.Engine.Sessions;
 using CultureNet.Engine.Cohort;
-using CultureNet.Engine.IO;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
 using CultureNet.Engine.Reports;
-using CultureNet.Engine.Sessions;
+using CultureNet.Engine.IO;
+using CultureNet.Engine;
+
 using CultureNet.Engine.Tests.Support;
 
 namespace CultureNet.Engine.Tests.Protocol;

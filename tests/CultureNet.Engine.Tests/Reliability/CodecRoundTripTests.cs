@@ -1,9 +1,9 @@
 using CsCheck;
-using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Data;
 using CultureNet.Engine.Extraction;
 using CultureNet.Engine.IO;
 using CultureNet.Engine.Models;
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Nn;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;

@@ -1,9 +1,10 @@
-using System.Text.Json;
 using CultureNet.Engine.Cohort;
-using CultureNet.Engine.IO;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.IO;
+using System.Text.Json;
 using CultureNet.Engine.Reports;
+
 using CultureNet.Engine.Reports.Formats;
 using CultureNet.Engine.Reports.Scores;
 using CultureNet.Engine.Tests.Support;

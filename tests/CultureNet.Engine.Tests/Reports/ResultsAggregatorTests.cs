@@ -1,7 +1,7 @@
-using CultureNet.Engine.Cohort;
-using CultureNet.Engine.Metrics;
-using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.Cohort;
+using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Metrics;
 using CultureNet.Engine.Reports.Scores;
 
 namespace CultureNet.Engine.Tests.Reports;

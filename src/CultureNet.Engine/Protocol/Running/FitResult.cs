@@ -1,4 +1,3 @@
-
 namespace CultureNet.Engine.Protocol.Running;
 
 /// <summary>What one finished fit leaves behind: its fingerprint, training summary and evaluations.</summary>

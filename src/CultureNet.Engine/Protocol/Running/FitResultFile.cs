@@ -1,8 +1,8 @@
-using System.Text;
 using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Determinism;
-using CultureNet.Engine.IO;
 using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.IO;
+using System.Text;
 
 namespace CultureNet.Engine.Protocol.Running;
 

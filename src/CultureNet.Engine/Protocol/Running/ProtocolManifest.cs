@@ -1,9 +1,9 @@
-using System.Text.Json;
-using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Determinism;
-using CultureNet.Engine.IO;
-using CultureNet.Engine.Nn;
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.IO;
+using System.Text.Json;
+using CultureNet.Engine.Nn;
 
 namespace CultureNet.Engine.Protocol.Running;
 

@@ -1,5 +1,5 @@
-using CultureNet.Engine.IO;
 using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.IO;
 namespace CultureNet.Engine.Reports.Formats;
 
 /// <summary>

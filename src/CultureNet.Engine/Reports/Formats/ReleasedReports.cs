@@ -1,9 +1,9 @@
-using System.Text;
 using CultureNet.Engine.Cohort;
 using CultureNet.Engine.IO;
 using CultureNet.Engine.Metrics;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
+using System.Text;
 using CultureNet.Engine.Reports.Scores;
 
 namespace CultureNet.Engine.Reports.Formats;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Metrics.Statistics;
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Reports.Scores;
 

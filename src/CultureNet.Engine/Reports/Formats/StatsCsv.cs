@@ -1,6 +1,6 @@
 using System.Text;
-using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Metrics.Statistics;
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Reports.Scores;
 

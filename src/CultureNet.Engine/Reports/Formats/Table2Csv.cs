@@ -1,5 +1,5 @@
-using System.Text;
 using CultureNet.Engine.Cohort;
+using System.Text;
 using CultureNet.Engine.Reports.Scores;
 
 namespace CultureNet.Engine.Reports.Formats;

@@ -1,6 +1,6 @@
+using CultureNet.Engine.Cohort;
 using System.Text;
 using System.Text.Json;
-using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Reports.Scores;
 
 namespace CultureNet.Engine.Reports.Formats;

@@ -1,6 +1,6 @@
-using System.Text;
 using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Protocol.Planning;
+using System.Text;
 using CultureNet.Engine.Reports.Scores;
 
 namespace CultureNet.Engine.Reports.Formats;

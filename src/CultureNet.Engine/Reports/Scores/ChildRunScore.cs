@@ -1,7 +1,7 @@
 using CultureNet.Engine.Cohort;
-using CultureNet.Engine.Metrics;
 using CultureNet.Engine.Protocol.Planning;
 using CultureNet.Engine.Protocol.Running;
+using CultureNet.Engine.Metrics;
 
 namespace CultureNet.Engine.Reports.Scores;
 

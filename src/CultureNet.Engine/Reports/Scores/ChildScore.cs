@@ -1,6 +1,6 @@
 using CultureNet.Engine.Cohort;
-using CultureNet.Engine.Metrics;
 using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Metrics;
 
 namespace CultureNet.Engine.Reports.Scores;
 

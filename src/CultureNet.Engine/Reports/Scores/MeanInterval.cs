@@ -1,5 +1,5 @@
-using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Metrics.Statistics;
+using CultureNet.Engine.Cohort;
 using CultureNet.Engine.Protocol.Planning;
 
 namespace CultureNet.Engine.Reports.Scores;

@@ -1,5 +1,5 @@
-using CultureNet.Engine.Determinism;
 using CultureNet.Engine.Metrics.Statistics;
+using CultureNet.Engine.Determinism;
 using CultureNet.Engine.Protocol.Planning;
 
 namespace CultureNet.Engine.Reports.Scores;

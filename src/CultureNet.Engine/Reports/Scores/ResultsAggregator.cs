@@ -1,5 +1,5 @@
-using CultureNet.Engine.Metrics;
 using CultureNet.Engine.Protocol.Planning;
+using CultureNet.Engine.Metrics;
 
 namespace CultureNet.Engine.Reports.Scores;
 
