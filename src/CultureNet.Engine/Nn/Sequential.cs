@@ -196,11 +196,11 @@ public unsafe class Sequential : IDisposable
     {
         if (_layers.Count == 0) throw new CultureNetException("summary: the model has no layers yet (add one first)");
         var print = printFn ?? Console.WriteLine;
-        var collected = _compiledTrainable ?? _layers.Select(l => l.Trainable).ToArray();
-        long trainable = _layers.Where(l => collected[l.Index]).Sum(l => l.CountParams());
+        var collected = _layers.Where(l => _compiledTrainable?[l.Index] ?? l.Trainable).ToList();
+        long trainable = collected.Sum(l => l.CountParams());
         long nonTrainable = _layers.Where(l => !l.Trainable).Sum(l => l.CountParams());
         var lines = ModelSummary.Lines(SummaryRows().ToList(), trainable, nonTrainable, lineLength, positions).ToList();
-        if (_layers.Where(l => collected[l.Index]).Sum(WeightCount) != _layers.Where(l => l.Trainable).Sum(WeightCount))
+        if (collected.Sum(WeightCount) != _layers.Where(l => l.Trainable).Sum(WeightCount))
             Console.Error.WriteLine("UserWarning: Discrepancy between trainable weights and collected trainable weights, did you set `model.trainable` without calling `model.compile` after ?");
         foreach (var line in lines) print(line);
 
